@@ -1,0 +1,160 @@
+"""Text normalisation shared by every stage: widths, numbering, Chinese numerals, values.
+
+Labels in real reports differ in bracket width, numbering style (``1.``/``1、``/``（1）``),
+spaces and line breaks inside words, quotes and punctuation. ``core`` reduces a label to
+the characters that carry meaning so that matching never depends on those.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_NUMERAL = "一二三四五六七八九十"
+
+_SPACE = re.compile(r"\s+")
+# punctuation that never carries meaning inside a label
+_PUNCT = re.compile(r"[\s,，.。、:：;；!！?？'\"“”‘’`·•\-—–_()（）\[\]【】《》<>〈〉/／\\|*#]+")
+
+
+def nfkc(text: str) -> str:
+    """Full-width forms to half-width (（）→(), ，→, ０→0), compatibility characters folded."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def squash(text: str) -> str:
+    """Remove all whitespace (line breaks and spaces inside labels)."""
+    return _SPACE.sub("", text)
+
+
+def cn_to_int(text: str) -> int | None:
+    """Chinese numeral (一 … 九十九) to int; None if it is not one."""
+    if not text or any(ch not in CN_NUMERAL and ch not in CN_DIGITS for ch in text):
+        return None
+    if "十" not in text:
+        value = 0
+        for ch in text:
+            value = value * 10 + CN_DIGITS[ch]
+        return value
+    tens, _, units = text.partition("十")
+    t = CN_DIGITS.get(tens, 1) if tens else 1
+    u = CN_DIGITS.get(units, 0) if units else 0
+    return t * 10 + u
+
+
+# Numbering at the start of a label or heading, most specific first.
+NUMBERING = [
+    ("cn_paren", re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]{1,3})\s*[)）]\s*")),
+    ("cn_dun", re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[、,，.．]\s*")),
+    ("arabic_paren", re.compile(r"^\s*[（(]\s*(\d{1,2})\s*[)）]\s*")),
+    ("arabic", re.compile(r"^\s*(\d{1,2})\s*[.．、,，](?!\d)\s*")),
+]
+
+
+@dataclass(frozen=True)
+class Numbering:
+    kind: str  # cn_dun 一、 | cn_paren （一） | arabic 1. | arabic_paren （1）
+    number: int
+    text: str  # the numbering as printed
+
+
+def split_numbering(label: str) -> tuple[Numbering | None, str]:
+    """``"（三）不予公开"`` → (Numbering(cn_paren, 3, "（三）"), "不予公开")."""
+    for kind, rx in NUMBERING:
+        m = rx.match(label)
+        if m:
+            raw = m.group(1)
+            n = cn_to_int(raw) if kind.startswith("cn") else int(raw)
+            if n is not None:
+                return Numbering(kind, n, m.group(0).strip()), label[m.end():]
+    return None, label
+
+
+_SEGMENT = re.compile(r"(?=[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）])|(?=(?<![\d.])\d{1,2}\s*[.．、](?!\d))"
+                      r"|(?=(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,3}、)")
+
+
+def segments(label: str) -> list[str]:
+    """Split a composite label at each numbering: ``三、本年度办理结果（三）不予公开1.属于国家秘密``
+    → ``["三、本年度办理结果", "（三）不予公开", "1.属于国家秘密"]``."""
+    parts = [p.strip() for p in _SEGMENT.split(label)]
+    return [p for p in parts if p]
+
+
+def core(label: str) -> str:
+    """The meaning-carrying characters of a label: NFKC, no numbering, no punctuation or spaces."""
+    text = nfkc(label)
+    _, text = split_numbering(text)
+    return _PUNCT.sub("", text)
+
+
+def plain(text: str) -> str:
+    """NFKC without spaces or punctuation, numbering kept (for searching inside running text)."""
+    return _PUNCT.sub("", nfkc(text))
+
+
+# ---------------------------------------------------------------- cell values
+
+DASHES = {"-", "--", "—", "——", "–", "－", "/", "／", "\\", "、", "无", "－－", "―", "─", "一"}
+_NUM = re.compile(r"^([+\-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
+UNITS = ("万元", "元", "件", "条", "项", "个", "%")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A cell's text read as a value: ``kind`` is number, blank, dash or text."""
+
+    kind: str
+    value: Decimal | None = None
+    unit: str | None = None
+
+
+def clean_value_text(text: str) -> str:
+    t = nfkc(text).strip()
+    t = t.replace("−", "-").replace("﹣", "-").replace("＋", "+")
+    return squash(t)
+
+
+def parse_value(text: str) -> Parsed:
+    """Read one cell: ``"75394432.52元"`` → number 75394432.52 unit 元; ``"-"`` → dash; ``""`` → blank."""
+    raw = text if text is not None else ""
+    t = clean_value_text(raw)
+    if t == "":
+        return Parsed("blank")
+    if t in DASHES or set(t) <= set("-—–－/／\\―─"):
+        return Parsed("dash")
+    unit = None
+    for u in UNITS:
+        if t.endswith(u) and len(t) > len(u):
+            unit, t = u, t[: -len(u)]
+            break
+    m = _NUM.match(t)
+    if not m:
+        return Parsed("text")
+    sign, digits, frac = m.group(1), m.group(2).replace(",", ""), m.group(3) or ""
+    try:
+        value = Decimal(sign + digits + frac)
+    except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
+        return Parsed("text")
+    return Parsed("number", value, unit if unit in ("万元", "元") else None)
+
+
+def is_value_text(text: str) -> bool:
+    """True for text a value cell may hold: a number, a dash, blank, or numbers separated by spaces."""
+    p = parse_value(text)
+    if p.kind != "text":
+        return True
+    return bool(re.fullmatch(r"[\d\s,.+\-元万]+", nfkc(text).strip())) and any(ch.isdigit() for ch in text)
+
+
+def format_decimal(value: Decimal | None) -> str:
+    """Decimal to the plain text an analyst expects: ``29461.00`` → ``29461``, ``4068.208`` stays."""
+    if value is None:
+        return ""
+    if value == value.to_integral_value():
+        return str(int(value))
+    text = format(value.normalize(), "f")
+    return text
