@@ -1,0 +1,44 @@
+"""Format readers: bytes in, one :class:`~extract.document.Document` out.
+
+``read`` sniffs the format from the content (``detect.sniff``) and calls the reader
+registered for it. Each reader keeps its format's quirks to itself.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from ..document import Document
+from ..errors import NEEDS_CONVERTER, UNKNOWN_FORMAT, ExtractError
+from .detect import sniff
+
+Reader = Callable[[bytes, str], Document]
+
+
+def _text(data: bytes, source: str) -> Document:
+    from .text import read_text
+
+    return read_text(data, source)
+
+
+def _markdown(data: bytes, source: str) -> Document:
+    from .markdown import read_markdown
+
+    return read_markdown(data, source)
+
+
+READERS: dict[str, Reader] = {"txt": _text, "md": _markdown}
+
+
+def register(fmt: str, reader: Reader) -> None:
+    READERS[fmt] = reader
+
+
+def read(data: bytes, source: str) -> Document:
+    """Read a report's bytes; ``source`` is its name, used for messages and tie-breaks."""
+    fmt = sniff(data, source)
+    reader = READERS.get(fmt)
+    if reader is None:
+        if fmt == "doc":
+            raise ExtractError(NEEDS_CONVERTER, "legacy Word (.doc/.wps) files are not read yet; save it as .docx")
+        raise ExtractError(UNKNOWN_FORMAT, f"no reader for {fmt} files yet")
+    return reader(data, source)

@@ -1,0 +1,45 @@
+"""Choose a file's format by its content; the extension only breaks ties between text forms."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from ..errors import CORRUPT, EMPTY_FILE, NEEDS_CONVERTER, UNKNOWN_FORMAT, ExtractError
+from .encoding import decode
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HTML = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|table|div|p|meta|title)[\s>/]", re.I)
+_MD = re.compile(r"^(?:#{1,6}\s|\|?\s*:?-{3,}:?\s*\|)", re.M)
+
+
+def sniff(data: bytes, name: str = "") -> str:
+    """Return ``pdf``, ``docx``, ``doc``, ``html``, ``md`` or ``txt``; raise when none fits."""
+    if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise ExtractError(EMPTY_FILE, "the file is empty")
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+        except zipfile.BadZipFile as exc:
+            raise ExtractError(CORRUPT, f"the file looks like a ZIP/Word file but is damaged: {exc}") from exc
+        if "word/document.xml" in names:
+            return "docx"
+        raise ExtractError(UNKNOWN_FORMAT, "the file is a ZIP archive but not a Word (.docx) document; unpack it and run on its contents")
+    if data.startswith(OLE2):
+        return "doc"
+    if data.lstrip().startswith(b"{\\rtf"):
+        raise ExtractError(NEEDS_CONVERTER, "RTF files are not read; save the file as .docx or .txt")
+    lower = name.lower()
+    text, _ = decode(data[:65536] if len(data) > 65536 else data, partial=len(data) > 65536)
+    if not text.strip():
+        raise ExtractError(EMPTY_FILE, "the file holds no text")
+    sample = text[:8192]
+    if _HTML.search(sample) or lower.endswith((".html", ".htm", ".shtml", ".xhtml")) and "<" in sample:
+        return "html"
+    if lower.endswith((".md", ".markdown")) or _MD.search(sample):
+        return "md"
+    return "txt"
