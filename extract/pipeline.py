@@ -1,0 +1,117 @@
+"""One file through every stage, in a fixed order; failures become ``errors`` rows, never exceptions.
+
+read → sections → metadata → template → tables → checks → records
+"""
+from __future__ import annotations
+
+import hashlib
+import traceback
+
+from . import __version__
+from .document import Document
+from .errors import INTERNAL, NOT_A_REPORT, ExtractError
+from .readers import read
+from .results import CellValue, ErrorRecord, FileResult, ReportRecord, SectionRecord
+from .stages.checks import run_checks
+from .stages.mapping import map_tables
+from .stages.metadata import extract_metadata
+from .stages.prose import numbers_by_row
+from .stages.sections import SectionRow, find_sections, table_regions
+from .stages.template_detect import detect_template
+from .templates import TEMPLATES, CellKey, Template
+
+
+def report_id(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def complete(values: dict[CellKey, CellValue], extra: list[tuple[str, str]], template: Template) -> list[CellValue]:
+    """Every template cell once, in template order (``missing`` where absent), then extra rows."""
+    out = []
+    for key in template.cells():
+        cv = values.get(key)
+        if cv is None:
+            spec = template.table(key.table)
+            cv = CellValue(key.table, key.row, key.column, None, "", "missing",
+                           row_label=spec.row(key.row).label, column_label=spec.column(key.row, key.column).label,
+                           unit=spec.column(key.row, key.column).unit)
+        out.append(cv)
+    for table, row in extra:
+        for col in template.row_columns(table, row):
+            cv = values.get(CellKey(table, row, col.key))
+            if cv is not None:
+                cv.in_template = False
+                cv.note = (cv.note + "; " if cv.note else "") + "row of the other national format, printed by the report"
+                out.append(cv)
+    return out
+
+
+def _section_records(sections: list[SectionRow], doc: Document) -> list[SectionRecord]:
+    out = []
+    for s in sections:
+        block = doc.blocks[s.start.block] if s.start.block < len(doc.blocks) else None
+        out.append(SectionRecord(s.seq, s.level, s.number, s.heading, s.text, s.key, getattr(block, "page", None)))
+    return out
+
+
+def analyse(doc: Document, rid: str, source_path: str, size: int) -> FileResult:
+    """Every stage after the reader: format-agnostic from here on."""
+    result = FileResult(source_path)
+    sections = find_sections(doc)
+    meta = extract_metadata(doc, sections)
+    choice = detect_template(doc, meta.year)
+    report = ReportRecord(
+        report_id=rid, source_path=source_path, format=doc.format, agency=meta.agency, year=meta.year,
+        template=choice.key, title=meta.title, published=meta.published, doc_number=meta.doc_number,
+        template_evidence=choice.evidence, encoding=doc.encoding or "", pages=doc.pages, bytes=size,
+        parser_version=__version__)
+    result.sections = _section_records(sections, doc)
+    template = TEMPLATES.get(choice.key)
+    if template is None:
+        if not meta.looks_like_report:
+            raise ExtractError(NOT_A_REPORT, "this does not look like a government information disclosure annual "
+                               "report (no 政府信息公开…年度报告 title and none of its sections or tables)", stage="detect")
+        report.status = "ok" if choice.key == "pre2019" else "partial"
+        report.note = ("report written before the 2019 national format: sections and metadata only"
+                       if choice.key == "pre2019" else "no statistical tables of a national format found")
+        result.report = report
+        return result
+    mapped = map_tables(doc, table_regions(sections), template, numbers_by_row(sections, template))
+    if not meta.looks_like_report and mapped.lines_matched < 5:
+        raise ExtractError(NOT_A_REPORT, "this does not look like a government information disclosure annual "
+                           "report (no 政府信息公开…年度报告 title and too few rows of its tables)", stage="detect")
+    facts = complete(mapped.values, mapped.extra_rows, template)
+    cells = {CellKey(f.table, f.row, f.column): f for f in facts}
+    result.checks = run_checks(cells, template)
+    in_template = [f for f in facts if f.in_template]
+    found = sum(1 for f in in_template if f.status != "missing")
+    report.cells_found, report.cells_expected = found, len(in_template)
+    report.checks_failed = sum(1 for c in result.checks if c.status == "fail")
+    report.status = "ok" if found == len(in_template) else ("partial" if found else "failed")
+    notes = list(dict.fromkeys(mapped.notes))
+    if found == 0:
+        notes.insert(0, "no cell of the statistical tables was found")
+    report.note = "; ".join(notes)
+    result.report = report
+    result.facts = facts
+    return result
+
+
+def process_bytes(data: bytes, source_path: str) -> FileResult:
+    """Read and analyse one file's bytes; never raises."""
+    rid = report_id(data) if data else ""
+    try:
+        doc = read(data, source_path)
+        return analyse(doc, rid, source_path, len(data))
+    except ExtractError as exc:
+        result = FileResult(source_path)
+        result.errors.append(ErrorRecord(source_path, exc.stage, exc.code, exc.message, rid))
+        return result
+    except Exception as exc:  # a bug must not stop the run: record it with where it happened
+        result = FileResult(source_path)
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        result.errors.append(ErrorRecord(
+            source_path, "internal", INTERNAL,
+            f"unexpected {type(exc).__name__}: {exc} (at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}); "
+            "please report this file", rid))
+        return result

@@ -1,0 +1,99 @@
+"""What processing one file yields: plain records, ready to become rows of the output tables.
+
+Every record is a dataclass of simple values so that a file's result can cross a process
+boundary, be cached, and be written without knowing how it was produced.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+
+@dataclass
+class CellValue:
+    table: str
+    row: str
+    column: str
+    value: Decimal | None
+    raw: str
+    status: str  # ok | blank | dash | inferred | ambiguous | missing
+    row_label: str = ""
+    column_label: str = ""
+    unit: str | None = None
+    page: int | None = None
+    block: int | None = None  # index of the document block the value came from
+    cell: str = ""  # r3c4 (grid cell) or c120-127 (characters of a paragraph)
+    alternatives: str = ""  # other readings of run-together digits, best first
+    note: str = ""
+    in_template: bool = True  # False for a row of the other format printed by the report
+
+
+@dataclass
+class CheckResult:
+    table: str
+    check: str
+    lhs: Decimal | None
+    rhs: Decimal | None
+    delta: Decimal | None
+    status: str  # pass | fail | unknown | warn
+    cells: str
+    description: str = ""
+    note: str = ""
+
+
+@dataclass
+class SectionRecord:
+    seq: int
+    level: int
+    number: str
+    heading: str
+    text: str
+    section_key: str
+    page: int | None = None
+
+
+@dataclass
+class ErrorRecord:
+    source_path: str
+    stage: str
+    code: str
+    message: str
+    report_id: str = ""
+
+
+@dataclass
+class ReportRecord:
+    report_id: str
+    source_path: str
+    format: str
+    agency: str = ""
+    year: int | None = None
+    template: str = "unknown"
+    title: str = ""
+    published: str = ""
+    doc_number: str = ""
+    status: str = "failed"
+    template_evidence: str = ""
+    encoding: str = ""
+    pages: int | None = None
+    cells_found: int = 0
+    cells_expected: int = 0
+    checks_failed: int = 0
+    bytes: int = 0
+    parser_version: str = ""
+    note: str = ""
+
+
+@dataclass
+class FileResult:
+    """Everything one input file produced."""
+
+    source_path: str
+    report: ReportRecord | None = None
+    facts: list[CellValue] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+    sections: list[SectionRecord] = field(default_factory=list)
+    errors: list[ErrorRecord] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,67 @@
+"""Evaluate every identity of the template on a report's cells.
+
+``pass`` when both sides are equal, ``fail`` when they differ (the agency's own error is kept
+as printed, never corrected), ``unknown`` when a term is blank, a dash or missing. For
+unknowns, the note says whether the identity would hold with blank cells read as 0.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..results import CellValue, CheckResult
+from ..templates import CellKey, Identity, Template
+
+GUESSED = {"ambiguous"}
+
+
+def _present(cv: CellValue | None) -> bool:
+    return cv is not None and cv.status != "missing"
+
+
+def _terms(ident: Identity, cells: dict[CellKey, CellValue]) -> tuple[tuple[CellKey, ...], tuple[CellKey, ...], str]:
+    lhs, rhs, note = ident.lhs, ident.rhs, ""
+    for group, stand_in in ident.substitutes:
+        if not any(_present(cells.get(k)) for k in group) and all(_present(cells.get(k)) for k in stand_in):
+            rhs = tuple(k for k in rhs if k not in group) + stand_in
+            note = "the report prints the other format's row(s) " + ", ".join(k.row for k in stand_in)
+    return lhs, rhs, note
+
+
+def _side(keys, cells, blank_as_zero=False) -> Decimal | None:
+    total = Decimal(0)
+    for k in keys:
+        cv = cells.get(k)
+        if cv is None or cv.value is None:
+            if blank_as_zero and cv is not None and cv.status in ("blank", "dash"):
+                continue
+            return None
+        total += cv.value
+    return total
+
+
+def run_checks(cells: dict[CellKey, CellValue], template: Template) -> list[CheckResult]:
+    out = []
+    for ident in template.identities:
+        if ident.optional and not any(_present(cells.get(k)) for k in ident.cells):
+            continue
+        lhs_keys, rhs_keys, note = _terms(ident, cells)
+        keys = lhs_keys + rhs_keys
+        lhs, rhs = _side(lhs_keys, cells), _side(rhs_keys, cells)
+        cell_list = ";".join(f"{k.row}/{k.column}" for k in keys)
+        notes = [note] if note else []
+        if lhs is None or rhs is None:
+            status, delta = "unknown", None
+            absent = [f"{k.row}/{k.column}" for k in keys if cells.get(k) is None or cells[k].value is None]
+            notes.append("no value in " + ", ".join(absent[:6]) + (" …" if len(absent) > 6 else ""))
+            l0, r0 = _side(lhs_keys, cells, True), _side(rhs_keys, cells, True)
+            if l0 is not None and r0 is not None:
+                notes.append("holds if blank cells are read as 0" if l0 == r0 else
+                             f"fails even with blank cells read as 0 ({l0} vs {r0})")
+        else:
+            delta = lhs - rhs
+            status = "pass" if delta == 0 else "fail"
+            if any(cells[k].status in GUESSED for k in keys):
+                notes.append("uses best-guess readings of run-together digits")
+        out.append(CheckResult(ident.table, ident.id, lhs, rhs, delta, status, cell_list, ident.description,
+                               "; ".join(notes)))
+    return out

@@ -1,0 +1,106 @@
+"""Match a printed row label to a template row, tolerantly and never by position alone.
+
+A label is split into segments at each numbering (``三、本年度办理结果`` / ``（三）不予公开`` /
+``1.属于国家秘密``); the last segment with words (the leaf) is scored against every row's
+label and aliases. Scores: equal cores 1.0; an alias inside the leaf, or the leaf (cut short)
+inside an alias, 0.6–1.0 by coverage; otherwise a similarity ratio (typos such as
+``其他法律行政止公开``). Numbering and enclosing group labels raise or lower the score.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from ..templates import Column, Row
+from ..textnorm import core, nfkc, segments, split_numbering
+
+ACCEPT = 0.6
+
+
+@dataclass(frozen=True)
+class RowMatch:
+    table: str
+    row: str
+    score: float
+
+
+@lru_cache(maxsize=4096)
+def _core(text: str) -> str:
+    return core(text)
+
+
+def _coverage_score(leaf: str, alias: str) -> float:
+    if not leaf or not alias:
+        return 0.0
+    if leaf == alias:
+        return 1.0
+    if alias in leaf:
+        return 0.6 + 0.4 * len(alias) / len(leaf)
+    if leaf in alias and len(leaf) >= 3:
+        return 0.55 + 0.4 * len(leaf) / len(alias)
+    if min(len(leaf), len(alias)) < 4:
+        return 0.0
+    ratio = SequenceMatcher(None, leaf, alias, autojunk=False).ratio()
+    return ratio * 0.85 if ratio >= 0.72 else 0.0
+
+
+def _group_tail(group: str) -> str:
+    return group.split("/")[-1] if group else ""
+
+
+def score_row(label_segments: list[str], row: Row, group_tails: tuple[str, ...] = ()) -> float:
+    segs = [s for s in label_segments if _core(s)]
+    if not segs:
+        return 0.0
+    leaf = segs[-1]
+    numbering, _ = split_numbering(nfkc(leaf))
+    leaf_core = _core(leaf)
+    best = max(_coverage_score(leaf_core, _core(a)) for a in row.labels)
+    if best == 0.0:
+        return 0.0
+    row_numbering, _ = split_numbering(nfkc(row.label))
+    if numbering and row_numbering:
+        if numbering.number == row_numbering.number:
+            best += 0.15
+        elif numbering.kind == row_numbering.kind or {numbering.kind, row_numbering.kind} <= {"arabic", "arabic_paren"}:
+            best -= 0.3
+    if row.short and (leaf_core != _core(row.labels[0]) or not (
+            numbering and row_numbering and numbering.number == row_numbering.number)):
+        return 0.0  # 其他, 总计 alone are column words; only 3.其他 and （七）总计 are rows
+    context = "".join(_core(s) for s in segs[:-1])
+    tail = _core(_group_tail(row.group))
+    if context and tail:
+        if tail in context:
+            best += 0.1
+        elif any(g in context for g in group_tails if g != tail):
+            best -= 0.25
+    return best
+
+
+def best_row(label: str | list[str], rows: list[tuple[str, Row]]) -> RowMatch | None:
+    """The best (table, row) for a label, or None when nothing scores at least ``ACCEPT``."""
+    segs = label if isinstance(label, list) else segments(label)
+    flat: list[str] = []
+    for s in segs:
+        flat.extend(segments(s) or [s])
+    tails = tuple(sorted({_core(_group_tail(r.group)) for _, r in rows if r.group} - {""}))
+    scored = [(score_row(flat, row, tails), table, row.key) for table, row in rows]
+    scored = [s for s in scored if s[0] >= ACCEPT]
+    if not scored:
+        return None
+    scored.sort(key=lambda t: -t[0])
+    s, table, key = scored[0]
+    return RowMatch(table, key, s)
+
+
+def match_column(header: str, columns: tuple[Column, ...]) -> str | None:
+    """A header cell's text to a column key (exact core equality first, then containment)."""
+    h = _core(header)
+    if not h:
+        return None
+    for c in columns:
+        if any(h == _core(a) for a in c.labels):
+            return c.key
+    hits = [c.key for c in columns if any(len(_core(a)) >= 2 and _core(a) in h for a in c.labels)]
+    return hits[0] if len(hits) == 1 else None

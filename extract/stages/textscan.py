@@ -1,0 +1,212 @@
+"""Find a table's rows in running text whose cell boundaries were lost.
+
+Steps:
+1. ``SearchText``: the region's paragraphs as one string without spaces or punctuation,
+   keeping a map back to each character's block and offset.
+2. ``occurrences``: every place a row's label (or alias) occurs; short labels (其他, 总计) only
+   with their numbering (3.其他, （七）总计).
+3. ``choose``: one occurrence per row, in the template's row order, maximising the number of
+   rows found (dynamic programming), so a label repeated in prose cannot pull rows out of order.
+4. ``text_lines``: each row's value text runs from the end of its label to the start of the
+   next row's label (its numbering included, so ``…00000002.其他法律…`` leaves ``0000000``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..document import Document, Paragraph, Pos
+from ..templates import Row
+from ..textnorm import CN_NUMERAL, core, nfkc, split_numbering
+from .digits import value_tokens
+from .lines import Line, ValueCell
+
+_SKIP = re.compile(r"[\s,，.。、:：;；!！?？'\"“”‘’`·•\-—–_()（）\[\]【】《》<>〈〉/／\\|*#]")
+
+
+@dataclass
+class Part:
+    block: int
+    start: int
+    end: int
+    text: str
+    page: int | None
+
+
+class SearchText:
+    def __init__(self, parts: list[Part]):
+        self.parts = parts
+        chars, where = [], []
+        for pi, part in enumerate(parts):
+            for off in range(part.start, part.end):
+                ch = nfkc(part.text[off])
+                if not ch or _SKIP.match(ch):
+                    continue
+                chars.append(ch[0])
+                where.append((pi, off))
+        self.text = "".join(chars)
+        self.where = where
+
+    def original(self, i: int) -> tuple[int, int]:
+        return self.where[i]
+
+
+def region_parts(doc: Document, start: Pos, end: Pos) -> list[Part]:
+    parts = []
+    for bi in range(start.block, min(end.block, len(doc.blocks) - 1) + 1):
+        block = doc.blocks[bi]
+        if not isinstance(block, Paragraph):
+            continue
+        a = start.offset if bi == start.block else 0
+        b = end.offset if bi == end.block else len(block.text)
+        if b > a:
+            parts.append(Part(bi, a, b, block.text, block.page))
+    return parts
+
+
+def _numbering_pattern(row: Row) -> str:
+    n, _ = split_numbering(nfkc(row.label))
+    if not n:
+        return ""
+    if n.kind == "arabic":
+        return rf"{n.number}\s*[.．、]\s*"
+    cn = CN_NUMERAL[n.number - 1] if n.number <= 10 else ""
+    if n.kind == "cn_paren":
+        return rf"[（(]\s*{cn}\s*[)）]\s*"
+    if n.kind == "cn_dun":
+        return rf"{cn}\s*[、.．]\s*"
+    return ""
+
+
+def _plain_numbering(row: Row) -> str:
+    n, _ = split_numbering(nfkc(row.label))
+    if not n:
+        return ""
+    return str(n.number) if n.kind.startswith("arabic") else CN_NUMERAL[n.number - 1]
+
+
+@dataclass
+class Occurrence:
+    row: int  # index into rows
+    start: int  # in SearchText.text
+    end: int
+    weight: int
+
+
+def occurrences(st: SearchText, rows: list[Row]) -> list[Occurrence]:
+    found: list[Occurrence] = []
+    for ri, row in enumerate(rows):
+        needles = {core(a) for a in row.labels if core(a)}
+        if row.short:
+            num = _plain_numbering(row)
+            needles = {num + n for n in needles} if num else set()
+        spans = []
+        for needle in needles:
+            i = st.text.find(needle)
+            while i >= 0:
+                spans.append((i, i + len(needle)))
+                i = st.text.find(needle, i + 1)
+        # drop spans inside a longer span of the same row
+        spans = [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
+        found.extend(Occurrence(ri, a, b, b - a) for a, b in set(spans))
+    return found
+
+
+def choose(found: list[Occurrence], n_rows: int) -> dict[int, Occurrence]:
+    """At most one occurrence per row, increasing with the row order; most rows, then longest labels."""
+    found = sorted(found, key=lambda o: (o.start, o.row))
+    best: list[tuple[tuple[int, int], int]] = []  # ((rows, weight), prev)
+    for i, o in enumerate(found):
+        score, prev = (1, o.weight), -1
+        for j in range(i):
+            p = found[j]
+            if p.row < o.row and p.end <= o.start:
+                cand = (best[j][0][0] + 1, best[j][0][1] + o.weight)
+                if cand > score:
+                    score, prev = cand, j
+        best.append((score, prev))
+    if not best:
+        return {}
+    i = max(range(len(best)), key=lambda k: best[k][0])
+    chosen = {}
+    while i >= 0:
+        chosen[found[i].row] = found[i]
+        i = best[i][1]
+    return chosen
+
+
+def text_lines(doc: Document, start: Pos, end: Pos, rows: list[Row]) -> dict[str, Line]:
+    """Row key → line of value text found after that row's label in the region's running text."""
+    parts = region_parts(doc, start, end)
+    if not parts:
+        return {}
+    st = SearchText(parts)
+    chosen = choose(occurrences(st, rows), len(rows))
+    ordered = sorted(chosen.items(), key=lambda kv: kv[1].start)
+    out: dict[str, Line] = {}
+    for k, (ri, occ) in enumerate(ordered):
+        pi, off = st.original(occ.end - 1)
+        value_from = (pi, off + 1)
+        if k + 1 < len(ordered):
+            nri, nocc = ordered[k + 1]
+            npi, noff = st.original(nocc.start)
+            # the next label's numbering belongs to it, not to this row's values
+            lo = value_from[1] if npi == value_from[0] else parts[npi].start
+            pattern = _numbering_pattern(rows[nri])
+            m = re.search(pattern + r"$", parts[npi].text[lo:noff]) if pattern else None
+            if m:
+                noff = lo + m.start()
+            value_to = (npi, noff)
+        else:
+            value_to = (len(parts) - 1, parts[-1].end)
+        pieces = []
+        for p in range(value_from[0], value_to[0] + 1):
+            part = parts[p]
+            a = value_from[1] if p == value_from[0] else part.start
+            b = value_to[1] if p == value_to[0] else part.end
+            if b > a:
+                pieces.append((part, a, b))
+        cells = []
+        for part, a, b in pieces:
+            for tok in value_tokens(part.text[a:b]):
+                cells.append(ValueCell(tok.text, f"c{a + tok.start}-{a + tok.end}", part.page, part.block,
+                                       exact=tok.separated))
+        label_part = parts[st.original(occ.start)[0]]
+        lo, hi = st.original(occ.start)[1], st.original(occ.end - 1)[1] + 1
+        out[rows[ri].key] = Line([label_part.text[lo:hi]], cells, label_part.block, None, label_part.page,
+                                 [[] for _ in cells], source="text")
+    return out
+
+
+HEADER_WORDS = re.compile(r"结果维持|结果纠正|其他结果|尚未审结|总计|合计")
+
+
+def trailing_values(doc: Document, start: Pos, end: Pos) -> Line | None:
+    """The run of values after the last header word of a one-line table (the appeals table)."""
+    parts = region_parts(doc, start, end)
+    if not parts:
+        return None
+    last = None
+    for pi, part in enumerate(parts):
+        for m in HEADER_WORDS.finditer(part.text, part.start, part.end):
+            last = (pi, m.end())
+    if last is None:
+        return None
+    pi, off = last
+    cells = []
+    for p in range(pi, len(parts)):
+        part = parts[p]
+        a = off if p == pi else part.start
+        segment = part.text[a:part.end]
+        # values stop at the first word of prose
+        stop = re.search(r"[\u4e00-\u9fff]", segment)
+        if stop:
+            segment = segment[: stop.start()]
+        for tok in value_tokens(segment):
+            cells.append(ValueCell(tok.text, f"c{a + tok.start}-{a + tok.end}", part.page, part.block,
+                                   exact=tok.separated))
+        if stop:
+            break
+    if not cells:
+        return None
+    return Line([], cells, parts[pi].block, None, parts[pi].page, [[] for _ in cells], source="text")
