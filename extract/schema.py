@@ -1,0 +1,132 @@
+"""The output tables, declared once: fields, types, meanings (Chinese and English), keys.
+
+Writers take dtypes, Parquet schemas and datapackage.json from here; the README's table
+reference is generated from here (``python -m extract schema --markdown``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # string | integer | number | boolean
+    zh: str
+    en: str
+    contract: bool = True  # named in DATA-CONTRACT.md (False: added by this tool)
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    zh: str
+    en: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+_REPORT_ID = Field("report_id", "string", "报告标识：文件内容 SHA-256 的前 16 位十六进制数",
+                   "Stable id: first 16 hex digits of the SHA-256 of the file's bytes")
+_SOURCE = Field("source_path", "string", "文件相对于输入目录的路径", "Path of the file relative to the INPUT it was found under")
+
+REPORTS = Resource("reports", "报告：每个作为年度报告读取的文件一行", "One row per input file read as a report", (
+    _REPORT_ID, _SOURCE,
+    Field("format", "string", "文件格式（按内容判断）", "pdf, docx, html, txt or md, decided by content"),
+    Field("agency", "string", "发布机关（标题或落款所印）", "Issuing agency as printed in the title or signature"),
+    Field("year", "integer", "报告所涵盖的年度", "Year the report covers"),
+    Field("template", "string", "表格格式：2019（国办公开办函〔2019〕60号）、2021（〔2021〕30号）、pre2019、unknown",
+          "National format: 2019, 2021, pre2019 or unknown"),
+    Field("title", "string", "标题", "Title line"),
+    Field("published", "string", "发布日期 YYYY-MM-DD（落款或页面所印）", "Publication date YYYY-MM-DD where printed"),
+    Field("doc_number", "string", "文号", "Document number (文号)"),
+    Field("status", "string", "ok 全部单元格取得；partial 部分缺失；failed 未取得", "ok, partial (cells missing) or failed"),
+    Field("template_evidence", "string", "判断格式的依据", "Words and year that decided the template", False),
+    Field("encoding", "string", "文本编码（文本格式）", "Text encoding detected (text formats)", False),
+    Field("pages", "integer", "页数（分页格式）", "Number of pages (paged formats)", False),
+    Field("cells_found", "integer", "取得的模板单元格数", "Template cells found", False),
+    Field("cells_expected", "integer", "模板单元格总数", "Template cells expected", False),
+    Field("checks_failed", "integer", "未通过的勾稽校验数", "Identities that fail", False),
+    Field("bytes", "integer", "文件大小（字节）", "File size in bytes", False),
+    Field("parser_version", "string", "程序版本", "Version of this tool", False),
+    Field("note", "string", "说明", "Notes on what was found or not", False),
+), ("report_id",))
+
+FACTS = Resource("facts", "统计表单元格：每个单元格一行（长表）", "One row per cell of the three statistical tables", (
+    _REPORT_ID, _SOURCE,
+    Field("table", "string", "表：active 主动公开、requests 依申请、appeals 复议诉讼",
+          "active (二), requests (三) or appeals (四)"),
+    Field("row", "string", "行的规范键", "Canonical row key"),
+    Field("column", "string", "列的规范键", "Canonical column key"),
+    Field("value", "number", "数值；空白或占位符时为空", "Number; empty when the cell is blank or a dash"),
+    Field("raw", "string", "单元格原文", "Cell text as found"),
+    Field("status", "string", "ok、blank 空白、dash 占位符、inferred 推断、ambiguous 多解取最优、missing 缺失",
+          "ok, blank, dash, inferred, ambiguous (best guess; see alternatives) or missing"),
+    Field("row_label", "string", "行的官方标签", "Official Chinese row label"),
+    Field("column_label", "string", "列的官方标签", "Official Chinese column label"),
+    Field("unit", "string", "单位（万元、元）", "Unit where the template or the cell gives one"),
+    Field("page", "integer", "页码（分页格式）", "Page number for paged formats"),
+    Field("block", "integer", "文档中的块序号", "Index of the document block the value came from", False),
+    Field("cell", "string", "块内位置：rNcM 表格单元格，或 cA-B 段落字符", "Grid cell rNcM, or characters cA-B of a paragraph", False),
+    Field("alternatives", "string", "其他可能读法（由优到劣）", "Other readings of run-together digits, best first", False),
+    Field("note", "string", "说明", "How the value was read", False),
+    Field("in_template", "boolean", "是否为本报告格式的单元格", "False for rows of the other national format printed by the report", False),
+), ("report_id", "table", "row", "column"))
+
+CHECKS = Resource("checks", "勾稽校验：每个报告每个恒等式一行", "One row per accounting identity per report", (
+    _REPORT_ID,
+    Field("table", "string", "表", "Table the identity belongs to"),
+    Field("check", "string", "校验标识", "Check id, e.g. requests.balance.natural_person"),
+    Field("lhs", "number", "左边", "Left-hand side"),
+    Field("rhs", "number", "右边", "Right-hand side"),
+    Field("delta", "number", "差额（左减右）", "lhs − rhs"),
+    Field("status", "string", "pass、fail、unknown（有空白或缺失项）、warn（启发式校验不成立）",
+          "pass, fail, unknown (a term is blank or missing) or warn (heuristic check)"),
+    Field("cells", "string", "涉及的单元格 row/column", "row/column keys involved"),
+    Field("source_path", "string", "文件路径", "Path of the report's file", False),
+    Field("description", "string", "恒等式", "The identity in words", False),
+    Field("note", "string", "说明", "What made it unknown, or what it relied on", False),
+), ("report_id", "check"))
+
+SECTIONS = Resource("sections", "章节：每个标题一行", "One row per heading", (
+    _REPORT_ID,
+    Field("seq", "integer", "文中顺序", "Order in the document"),
+    Field("level", "integer", "层级：1 一、；2 （一）；3 1.；0 前言", "1 = 一、, 2 = （一）, 3 = 1., 0 = preamble"),
+    Field("number", "string", "编号原文", "Numbering as printed"),
+    Field("heading", "string", "标题", "Heading words"),
+    Field("text", "string", "本节正文（不含下级小节）", "The section's own text, without its sub-sections"),
+    Field("source_path", "string", "文件路径", "Path of the report's file", False),
+    Field("section_key", "string", "六个部分的规范键", "overview, active, requests, appeals, problems, other, preamble", False),
+    Field("page", "integer", "页码", "Page where the heading is", False),
+), ("report_id", "seq"))
+
+ERRORS = Resource("errors", "错误：每个失败的文件或步骤一行", "One row per file or stage that failed", (
+    _SOURCE,
+    Field("stage", "string", "出错的步骤", "Stage that failed: read, detect, internal, run"),
+    Field("code", "string", "错误代码", "Stable error code"),
+    Field("message", "string", "可据以处理的说明", "A sentence a person can act on"),
+    Field("report_id", "string", "报告标识（如有）", "Report id where the file could be hashed", False),
+), ())
+
+RESOURCES = (REPORTS, FACTS, CHECKS, SECTIONS, ERRORS)
+BY_NAME = {r.name: r for r in RESOURCES}
+
+
+def markdown() -> str:
+    """The table reference, for the README."""
+    out = []
+    for r in RESOURCES:
+        out.append(f"### `{r.name}` — {r.en}\n")
+        out.append("| column | type | meaning | 含义 |\n|---|---|---|---|")
+        for f in r.fields:
+            mark = "" if f.contract else " *(added)*"
+            out.append(f"| `{f.name}` | {f.type} | {f.en}{mark} | {f.zh} |")
+        if r.primary_key:
+            out.append(f"\nPrimary key: {', '.join('`' + k + '`' for k in r.primary_key)}\n")
+        else:
+            out.append("")
+    return "\n".join(out)

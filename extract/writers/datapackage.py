@@ -1,0 +1,86 @@
+"""datapackage.json (Frictionless Tabular Data Package) from ``schema`` and the templates.
+
+Each CSV is a resource with its fields (type, Chinese title, English description), primary
+key, size and SHA-256. The facts resource lists the allowed tables, rows, columns and
+statuses from the template data, and the package carries the templates' labels and identities.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from .. import __version__
+from ..schema import RESOURCES
+from ..templates import TEMPLATES
+
+STATUSES = {
+    "facts": ["ok", "blank", "dash", "inferred", "ambiguous", "missing"],
+    "checks": ["pass", "fail", "unknown", "warn"],
+    "reports": ["ok", "partial", "failed"],
+}
+
+
+def _enums() -> dict[str, list[str]]:
+    rows, cols = [], []
+    for t in TEMPLATES.values():
+        for table in t.tables.values():
+            for block in table.blocks:
+                rows += [r.key for r in block.rows]
+                cols += [c.key for c in block.columns]
+        for variants in t.variant_rows.values():
+            rows += [r.key for r in variants]
+    return {"table": ["active", "requests", "appeals"], "row": sorted(set(rows)), "column": sorted(set(cols))}
+
+
+def templates_description() -> dict:
+    out = {}
+    for key, t in TEMPLATES.items():
+        out[key] = {
+            "name": t.name, "notice": t.notice,
+            "tables": {tk: {"title": spec.title, "blocks": [
+                {"caption": b.caption, "rows": {r.key: r.label for r in b.rows},
+                 "columns": {c.key: c.label + (f" ({c.unit})" if c.unit else "") for c in b.columns}}
+                for b in spec.blocks]} for tk, spec in t.tables.items()},
+            "identities": sorted({i.description for i in t.identities}),
+        }
+    return out
+
+
+def package(out: Path) -> dict:
+    enums = _enums()
+    resources = []
+    for r in RESOURCES:
+        path = out / f"{r.name}.csv"
+        data = path.read_bytes() if path.exists() else b""
+        fields = []
+        for f in r.fields:
+            field = {"name": f.name, "type": f.type, "title": f.zh, "description": f.en}
+            if r.name == "facts" and f.name in enums:
+                field["constraints"] = {"enum": enums[f.name]}
+            if f.name == "status" and r.name in STATUSES:
+                field["constraints"] = {"enum": STATUSES[r.name]}
+            fields.append(field)
+        schema = {"fields": fields, "missingValues": [""]}
+        if r.primary_key:
+            schema["primaryKey"] = list(r.primary_key)
+        resources.append({
+            "name": r.name, "title": r.zh, "description": r.en, "path": f"{r.name}.csv",
+            "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
+            "bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest(), "schema": schema,
+            "x-parquet": f"{r.name}.parquet",
+        })
+    return {
+        "profile": "tabular-data-package",
+        "name": "gov-info-disclosure-annual-reports",
+        "title": "政府信息公开工作年度报告 — statistical tables, checks and sections",
+        "description": "Cells of the three statistical tables of China's government information disclosure annual "
+                       "reports, in canonical keys, with accounting-identity checks, section texts and errors.",
+        "x-generator": f"extract {__version__}",
+        "resources": resources,
+        "x-templates": templates_description(),
+    }
+
+
+def write_datapackage(out: Path, path: Path) -> None:
+    path.write_text(json.dumps(package(out), ensure_ascii=False, indent=2), encoding="utf-8")
