@@ -1,0 +1,59 @@
+"""Shared test helpers: the real reports and hand-checked truth in ../shared (never copied here)."""
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+REAL = SHARED / "corpus-real"
+TRUTH = SHARED / "truth"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def need_shared() -> None:
+    if not REAL.is_dir():
+        pytest.skip("../shared is not here")
+
+
+def truth_cells(stem: str) -> list[dict]:
+    with open(TRUTH / f"{stem}.csv", encoding="utf-8-sig", newline="") as fh:
+        return [r for r in csv.DictReader(fh) if r["status"] in ("ok", "blank", "dash")]
+
+
+def truth_meta(stem: str) -> dict:
+    with open(TRUTH / "reports.csv", encoding="utf-8-sig", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r["source_file"].rsplit(".", 1)[0] == stem:
+                return r
+    raise KeyError(stem)
+
+
+def same(got, want: str) -> bool:
+    """A fact's value against a truth value ('' means empty)."""
+    if want == "":
+        return got is None
+    if got is None:
+        return False
+    return math.isclose(float(got), float(want), rel_tol=1e-9, abs_tol=1e-9)
+
+
+def compare(result, stem: str) -> tuple[int, int, list[str], list[str]]:
+    """(right, total, wrong descriptions, silent errors) of a FileResult against truth."""
+    facts = {(f.table, f.row, f.column): f for f in result.facts}
+    right, wrong, silent = 0, [], []
+    cells = truth_cells(stem)
+    for t in cells:
+        f = facts.get((t["table"], t["row"], t["column"]))
+        want = t["value"] if t["status"] == "ok" else ""
+        if f is not None and same(f.value, want):
+            right += 1
+        else:
+            desc = f"{t['table']}.{t['row']}.{t['column']}: want {want or '∅'} got {None if f is None else f.value}"
+            wrong.append(desc)
+            if f is not None and f.status == "ok":
+                silent.append(desc)
+    return right, len(cells), wrong, silent

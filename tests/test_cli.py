@@ -1,0 +1,73 @@
+"""The command line as a user meets it: outputs, formats, exit codes."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+
+from conftest import REAL, ROOT, need_shared
+
+TABLES = ["reports", "facts", "checks", "sections", "errors"]
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "extract", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_run_writes_every_table_as_csv_and_parquet(tmp_path):
+    need_shared()
+    out = tmp_path / "out"
+    proc = run("run", str(REAL / "zhangzhou-erqing-2019.txt"), str(REAL / "pingtan-2022.txt"), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "2 reports ok" in proc.stdout
+    for t in TABLES:
+        raw = (out / f"{t}.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), f"{t}.csv has no BOM"
+        csv_df = pd.read_csv(out / f"{t}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        pq_df = pd.read_parquet(out / f"{t}.parquet")
+        assert list(csv_df.columns) == list(pq_df.columns) and len(csv_df) == len(pq_df)
+    facts = pd.read_parquet(out / "facts.parquet")
+    assert len(facts) == 198 + 200
+    assert facts["value"].dtype == "float64"
+    csv_facts = pd.read_csv(out / "facts.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert "29461" in set(csv_facts["value"]) and not any(v.endswith(".0") for v in csv_facts["value"])
+    pkg = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["name"] for r in pkg["resources"]] == TABLES
+    for r in pkg["resources"]:
+        assert r["hash"].startswith("sha256:") and r["bytes"] == (out / r["path"]).stat().st_size
+    facts_fields = {f["name"]: f for f in pkg["resources"][1]["schema"]["fields"]}
+    assert "withheld_three_safeties" in facts_fields["row"]["constraints"]["enum"]
+
+
+def test_source_path_is_relative_to_the_input_folder(tmp_path):
+    need_shared()
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "sub" / "a.txt").write_bytes((REAL / "zhangzhou-erqing-2019.txt").read_bytes())
+    proc = run("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--quiet")
+    assert proc.returncode == 0
+    reports = pd.read_csv(tmp_path / "out" / "reports.csv", encoding="utf-8-sig")
+    assert list(reports["source_path"]) == ["sub/a.txt"]
+    assert reports["report_id"][0] == __import__("hashlib").sha256(
+        (REAL / "zhangzhou-erqing-2019.txt").read_bytes()).hexdigest()[:16]
+
+
+def test_missing_input_is_an_error_exit(tmp_path):
+    proc = run("run", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
+    assert proc.returncode != 0 and proc.stderr.startswith("Error:")
+
+
+def test_unwritable_out_is_an_error_exit(tmp_path):
+    need_shared()
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    proc = run("run", str(REAL / "zhangzhou-erqing-2019.txt"), "--out", str(blocker / "out"))
+    assert proc.returncode != 0 and "Error:" in proc.stderr
+
+
+def test_help_documents_every_option():
+    proc = run("run", "--help")
+    assert proc.returncode == 0
+    for option in ("--out", "--quiet", "INPUT"):
+        assert option in proc.stdout
