@@ -16,7 +16,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 def need_shared() -> None:
     if not REAL.is_dir():
-        pytest.skip("../shared is not here")
+        pytest.fail("../shared (real reports and truth) is not next to the project: tests need it")
 
 
 def truth_cells(stem: str) -> list[dict]:
