@@ -1,4 +1,14 @@
-"""The Python API; the command line (``cli.py``) only parses arguments and calls these."""
+"""The Python API; the command line (``cli.py``) only parses arguments and calls these.
+
+``run`` reads every report under its inputs and writes the tables:
+1. ``discover``: files under each input, in a stable order (the output folder excluded).
+2. hash every file; the same bytes twice are read once (the copy gets a ``duplicate_file`` row).
+3. files not in the cache (or all, with ``force``) go to worker processes with time and memory
+   limits (``workers``); each result is cached as soon as it arrives, so a killed run loses
+   nothing it finished.
+4. results are streamed, in input order, into staged tables that replace the previous outputs
+   as a set (``writers``).
+"""
 from __future__ import annotations
 
 import os
@@ -7,17 +17,43 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .cache import Cache, file_hash
 from .errors import DUPLICATE
-from .frames import frames
 from .pipeline import process_bytes
 from .results import ErrorRecord, FileResult
-from .writers import write_all
+from .workers import Limits, Task, run_tasks
+from .writers import OutputWriter, recover
+
+MAX_FILE_MB = 512
+
+
+class RunError(Exception):
+    """The run itself cannot be done (not a bad file: those become errors rows)."""
 
 
 @dataclass
 class InputFile:
     path: Path
     source_path: str  # relative to the INPUT it was found under, with / separators
+
+
+@dataclass
+class Progress:
+    done: int = 0
+    total: int = 0
+    cached: int = 0
+    failed: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def rate(self) -> float:
+        elapsed = time.monotonic() - self.started
+        return (self.done - self.cached) / elapsed if elapsed > 0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        left = self.total - self.done
+        return left / self.rate if self.rate > 0 else None
 
 
 @dataclass
@@ -29,18 +65,21 @@ class Summary:
     failed: int = 0
     errors: int = 0
     checks_failed: int = 0
+    read: int = 0
+    cached: int = 0
     seconds: float = 0.0
     written: list[Path] = field(default_factory=list)
 
     def text(self) -> str:
         return (f"{self.files} files: {self.ok} reports ok, {self.partial} partial, {self.failed} failed; "
-                f"{self.errors} errors; {self.checks_failed} checks failed; {self.seconds:.1f} s. "
-                f"Outputs in {self.out}/")
+                f"{self.errors} errors; {self.checks_failed} checks failed; "
+                f"{self.read} read, {self.cached} from cache; {self.seconds:.1f} s. Outputs in {self.out}/")
 
 
-def discover(inputs: Iterable[str | os.PathLike]) -> list[InputFile]:
+def discover(inputs: Iterable[str | os.PathLike], exclude: Path | None = None) -> list[InputFile]:
     """Files under each INPUT (folders searched recursively, hidden files skipped), in a stable order."""
     found: list[InputFile] = []
+    skip = exclude.resolve() if exclude is not None else None
     for raw in inputs:
         root = Path(raw)
         if root.is_file():
@@ -48,51 +87,142 @@ def discover(inputs: Iterable[str | os.PathLike]) -> list[InputFile]:
         elif root.is_dir():
             for p in sorted(root.rglob("*")):
                 rel = p.relative_to(root)
-                if p.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    found.append(InputFile(p, rel.as_posix()))
+                if any(part.startswith(".") for part in rel.parts) or not p.is_file():
+                    continue
+                if skip is not None and skip in p.resolve().parents:
+                    continue
+                found.append(InputFile(p, rel.as_posix()))
         else:
             raise FileNotFoundError(f"input not found: {root}")
     return found
 
 
-def process_file(item: InputFile) -> FileResult:
+def process_path(path: str, source_path: str) -> FileResult:
+    """Read one file from disk and run every stage (what a worker does)."""
     try:
-        data = item.path.read_bytes()
+        size = os.path.getsize(path)
+        if size > MAX_FILE_MB * 2**20:
+            res = FileResult(source_path)
+            res.errors.append(ErrorRecord(source_path, "read", "file_too_large",
+                                          f"the file is {size / 2**20:.0f} MB, over the {MAX_FILE_MB} MB limit for one report"))
+            return res
+        with open(path, "rb") as fh:
+            data = fh.read()
     except OSError as exc:
-        res = FileResult(item.source_path)
-        res.errors.append(ErrorRecord(item.source_path, "read", "unreadable_file", f"the file could not be read: {exc.strerror or exc}"))
+        res = FileResult(source_path)
+        res.errors.append(ErrorRecord(source_path, "read", "unreadable_file", f"the file could not be read: {exc.strerror or exc}"))
         return res
-    return process_bytes(data, item.source_path)
+    return process_bytes(data, source_path)
 
 
-def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
-        progress: Callable[[int, int, FileResult], None] | None = None) -> Summary:
+class _Lock:
+    """One run at a time per output folder."""
+
+    def __init__(self, out: Path):
+        self.path = out / ".lock"
+
+    def __enter__(self):
+        try:
+            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            try:
+                pid = int(self.path.read_text().strip() or 0)
+                os.kill(pid, 0)
+            except (ValueError, ProcessLookupError, PermissionError, OSError):
+                self.path.unlink(missing_ok=True)  # left by a killed run
+                return self.__enter__()
+            raise RunError(f"another run (process {pid}) is writing to {self.path.parent}")
+        os.write(fd, str(os.getpid()).encode())
+        os.close(fd)
+        return self
+
+    def __exit__(self, *exc):
+        self.path.unlink(missing_ok=True)
+
+
+def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs", *, jobs: int | None = None,
+        force: bool = False, timeout: float = 120.0, memory_mb: int = 2048,
+        progress: Callable[[Progress, FileResult | None], None] | None = None) -> Summary:
     """Read every report under ``inputs`` and write the tidy tables to ``out``."""
     started = time.monotonic()
     out = Path(out)
-    items = discover(inputs)
-    results: list[FileResult] = []
-    seen: dict[str, str] = {}
-    for i, item in enumerate(items, 1):
-        res = process_file(item)
-        rid = res.report.report_id if res.report else ""
-        if rid and rid in seen:
-            dup = FileResult(item.source_path)
-            dup.errors.append(ErrorRecord(item.source_path, "run", DUPLICATE,
-                                           f"same content as {seen[rid]} (report {rid}); read once", rid))
-            res = dup
-        elif rid:
-            seen[rid] = item.source_path
-        results.append(res)
+    inputs = list(inputs)
+    items = discover(inputs, exclude=out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RunError(f"cannot create the output folder {out}: {exc.strerror or exc}") from exc
+    if not os.access(out, os.W_OK):
+        raise RunError(f"the output folder {out} is not writable")
+    jobs = jobs or os.cpu_count() or 1
+    with _Lock(out):
+        recover(out)
+        cache = Cache(out / ".cache")
+        digests: list[str | None] = []
+        first_seen: dict[str, int] = {}
+        for item in items:
+            try:
+                digests.append(file_hash(item.path))
+            except OSError:
+                digests.append(None)
+        state = Progress(total=len(items))
+        todo = []
+        for i, (item, digest) in enumerate(zip(items, digests)):
+            if digest is not None and digest in first_seen:
+                continue  # a copy: reported when the tables are written
+            if digest is not None:
+                first_seen[digest] = i
+            if digest is None or force or cache.get(digest) is None:
+                todo.append(Task(i, str(item.path), item.source_path))
+        state.cached = state.done = len(items) - len(todo)
         if progress:
-            progress(i, len(items), res)
-    summary = Summary(out, files=len(items))
-    for res in results:
-        if res.report:
-            setattr(summary, res.report.status, getattr(summary, res.report.status) + 1)
-            summary.checks_failed += sum(1 for c in res.checks if c.status == "fail")
-        summary.errors += len(res.errors)
-    summary.written = write_all(frames(results), out)
+            progress(state, None)
+        fresh: dict[int, FileResult] = {}  # results not cacheable (limits, unreadable) kept until written
+        for index, result in run_tasks(todo, process_path, jobs, Limits(timeout, memory_mb)):
+            digest = digests[index]
+            if digest is None or not cache.put(digest, result):
+                fresh[index] = result
+            state.done += 1
+            state.failed += bool(result.errors)
+            if progress:
+                progress(state, result)
+        summary = Summary(out, files=len(items), read=len(todo), cached=len(items) - len(todo))
+        writer = OutputWriter(out)
+        try:
+            for i, (item, digest) in enumerate(zip(items, digests)):
+                if digest is not None and first_seen.get(digest) != i:
+                    first = items[first_seen[digest]].source_path
+                    result = FileResult(item.source_path)
+                    result.errors.append(ErrorRecord(item.source_path, "run", DUPLICATE,
+                                                     f"same content as {first} (report {digest[:16]}); read once",
+                                                     digest[:16]))
+                else:
+                    result = fresh.get(i) or (cache.get(digest) if digest else None)
+                    if result is None:  # pragma: no cover - cache unreadable between write and read
+                        result = process_path(str(item.path), item.source_path)
+                    _relocate(result, item.source_path)
+                _count(summary, result)
+                writer.add(result)
+            summary.written = writer.commit()
+        except BaseException:
+            writer.abort()
+            raise
     summary.seconds = time.monotonic() - started
     return summary
 
+
+def _relocate(result: FileResult, source_path: str) -> None:
+    """A cached result may come from the same bytes under another name: give it this file's path."""
+    result.source_path = source_path
+    if result.report:
+        result.report.source_path = source_path
+    for e in result.errors:
+        e.source_path = source_path
+
+
+def _count(summary: Summary, result: FileResult) -> None:
+    if result.report:
+        status = result.report.status
+        setattr(summary, status, getattr(summary, status) + 1)
+        summary.checks_failed += sum(1 for c in result.checks if c.status == "fail")
+    summary.errors += len(result.errors)

@@ -3,14 +3,42 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 
 from . import __version__, api
 
 
-def _progress(done: int, total: int, res) -> None:
-    status = res.report.status if res.report else "error"
-    print(f"[{done}/{total}] {status:7s} {res.source_path}", file=sys.stderr, flush=True)
+class Display:
+    """A progress bar on a terminal; a line every few seconds otherwise (CI, logs)."""
+
+    def __init__(self, stream=sys.stderr, quiet: bool = False):
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.quiet = quiet
+        self.last = 0.0
+
+    def __call__(self, p: "api.Progress", result) -> None:
+        if self.quiet:
+            return
+        now = time.monotonic()
+        final = p.done == p.total
+        eta = "--" if p.eta is None else time.strftime("%H:%M:%S", time.gmtime(p.eta))
+        text = f"{p.done}/{p.total} files  {p.rate:.1f}/s  ETA {eta}  {p.failed} failed"
+        if p.cached:
+            text += f"  ({p.cached} from cache)"
+        if self.tty:
+            width = 30
+            filled = int(width * p.done / p.total) if p.total else width
+            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {text}\033[K")
+            if final:
+                self.stream.write("\n")
+            self.stream.flush()
+        elif final or now - self.last >= 5 or p.done == 0:
+            self.stream.write(text + "\n")
+            self.stream.flush()
+            self.last = now
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,10 +49,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="read reports and write reports/facts/checks/sections/errors",
                          description="Read every report under INPUT (files, or folders searched recursively) and "
-                                     "write the tables as CSV and Parquet plus datapackage.json to --out.")
+                                     "write the tables as CSV and Parquet plus datapackage.json to --out. "
+                                     "Bad files become rows of the errors table; the exit status is 0 when the run "
+                                     "finished and non-zero only when it could not run.")
     run.add_argument("inputs", nargs="+", metavar="INPUT", help="a report file or a folder of reports")
-    run.add_argument("--out", default="outputs", metavar="DIR", help="output folder (default: outputs)")
-    run.add_argument("--quiet", action="store_true", help="print only the final summary")
+    run.add_argument("--out", default="outputs", metavar="DIR",
+                     help="output folder (default: outputs); its .cache keeps results of unchanged files")
+    run.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                     help=f"worker processes (default: all cores, here {os.cpu_count()})")
+    run.add_argument("--force", action="store_true", help="read every file again, ignoring results of earlier runs")
+    run.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                     help="time limit per file (default: 120); a file over it becomes an errors row")
+    run.add_argument("--memory", type=int, default=2048, metavar="MB",
+                     help="memory limit per worker (default: 2048); a file over it becomes an errors row")
+    run.add_argument("--quiet", action="store_true", help="no progress, only the final summary")
     sub.add_parser("schema", help="print the output tables' reference as Markdown")
     return parser
 
@@ -36,13 +74,23 @@ def main(argv: list[str] | None = None) -> int:
 
         print(markdown())
         return 0
+    if args.jobs < 1 or args.timeout <= 0 or args.memory < 64:
+        print("Error: --jobs must be at least 1, --timeout positive and --memory at least 64 MB", file=sys.stderr)
+        return 2
     try:
-        summary = api.run(args.inputs, args.out, progress=None if args.quiet else _progress)
+        summary = api.run(args.inputs, args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
+                          memory_mb=args.memory, progress=Display(quiet=args.quiet))
     except FileNotFoundError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
+    except api.RunError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:
         print(f"Error: cannot write outputs to {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("Error: interrupted; the previous outputs are unchanged", file=sys.stderr)
+        return 130
     print(summary.text())
     return 0

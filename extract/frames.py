@@ -1,9 +1,9 @@
-"""Per-file results → the five tidy tables as typed pandas DataFrames (types from ``schema``)."""
+"""Per-file results → rows of the five tables (plain dicts, in a fixed order), and typed frames."""
 from __future__ import annotations
 
 from dataclasses import asdict
 from decimal import Decimal
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pandas as pd
 
@@ -13,40 +13,38 @@ from .schema import BY_NAME, RESOURCES, Resource
 PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean": "boolean"}
 
 
-def _num(v):
-    if v is None:
-        return None
+def _plain(v):
     return float(v) if isinstance(v, Decimal) else v
 
 
-def rows(results: Iterable[FileResult]) -> dict[str, list[dict]]:
-    """Plain rows per table, in input order (deterministic)."""
-    out: dict[str, list[dict]] = {r.name: [] for r in RESOURCES}
-    for res in results:
-        rid = res.report.report_id if res.report else ""
-        if res.report:
-            out["reports"].append(asdict(res.report))
-        for f in res.facts:
-            out["facts"].append({"report_id": rid, "source_path": res.source_path, **asdict(f)})
-        for c in res.checks:
-            out["checks"].append({"report_id": rid, "source_path": res.source_path, **asdict(c), "check": c.check})
-        for s in res.sections:
-            out["sections"].append({"report_id": rid, "source_path": res.source_path, **asdict(s)})
-        for e in res.errors:
-            out["errors"].append(asdict(e))
-    return out
+def rows_of(res: FileResult) -> Iterator[tuple[str, dict]]:
+    """``(table name, row)`` for everything one file produced, in output order."""
+    rid = res.report.report_id if res.report else ""
+    if res.report:
+        yield "reports", asdict(res.report)
+    for f in res.facts:
+        yield "facts", {"report_id": rid, "source_path": res.source_path, **asdict(f)}
+    for c in res.checks:
+        yield "checks", {"report_id": rid, "source_path": res.source_path, **asdict(c)}
+    for s in res.sections:
+        yield "sections", {"report_id": rid, "source_path": res.source_path, **asdict(s)}
+    for e in res.errors:
+        yield "errors", asdict(e)
+
+
+def typed_row(resource: Resource, row: dict) -> dict:
+    return {f.name: _plain(row.get(f.name)) for f in resource.fields}
 
 
 def frame(resource: Resource, records: list[dict]) -> pd.DataFrame:
-    data = {}
-    for f in resource.fields:
-        col = [r.get(f.name) for r in records]
-        if f.type == "number":
-            col = [_num(v) for v in col]
-        data[f.name] = pd.Series(col, dtype=PANDAS_DTYPES[f.type] if f.type != "number" else "float64")
+    data = {f.name: pd.Series([_plain(r.get(f.name)) for r in records], dtype=PANDAS_DTYPES[f.type])
+            for f in resource.fields}
     return pd.DataFrame(data, columns=resource.names)
 
 
 def frames(results: Iterable[FileResult]) -> dict[str, pd.DataFrame]:
-    recs = rows(results)
+    recs: dict[str, list[dict]] = {r.name: [] for r in RESOURCES}
+    for res in results:
+        for name, row in rows_of(res):
+            recs[name].append(row)
     return {name: frame(BY_NAME[name], recs[name]) for name in recs}

@@ -1,15 +1,14 @@
 """CSV in UTF-8 with a BOM (Excel opens Chinese text correctly); numbers without a trailing .0."""
 from __future__ import annotations
 
-from pathlib import Path
-
-import pandas as pd
+import csv
+import math
 
 from ..schema import Resource
 
 
-def _number(v) -> str:
-    if v is None or pd.isna(v):
+def number_text(v) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
     f = float(v)
     if f.is_integer() and abs(f) < 1e15:
@@ -17,11 +16,26 @@ def _number(v) -> str:
     return repr(f)
 
 
-def write_csv(df: pd.DataFrame, resource: Resource, path: Path) -> None:
-    out = df.copy()
-    for f in resource.fields:
-        if f.type == "number":
-            out[f.name] = out[f.name].map(_number).astype("string")
-        elif f.type == "boolean":
-            out[f.name] = out[f.name].map(lambda v: "" if pd.isna(v) else ("true" if v else "false"))
-    out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+def cell_text(kind: str, v) -> str:
+    if v is None:
+        return ""
+    if kind == "number":
+        return number_text(v)
+    if kind == "boolean":
+        return "true" if v else "false"
+    return str(v)
+
+
+class CsvSink:
+    def __init__(self, resource: Resource, path):
+        self.resource = resource
+        self.fh = open(path, "w", encoding="utf-8-sig", newline="")
+        self.writer = csv.writer(self.fh, lineterminator="\n")
+        self.writer.writerow(resource.names)
+
+    def add(self, row: dict) -> None:
+        self.writer.writerow([cell_text(f.type, row.get(f.name)) for f in self.resource.fields])
+
+    def close(self) -> None:
+        self.fh.flush()
+        self.fh.close()

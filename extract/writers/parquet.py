@@ -1,15 +1,13 @@
-"""Parquet with an explicit Arrow schema taken from ``schema``."""
+"""Parquet with an explicit Arrow schema taken from ``schema``, written in batches."""
 from __future__ import annotations
 
-from pathlib import Path
-
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..schema import Resource
 
 ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
+BATCH = 5000
 
 
 def arrow_schema(resource: Resource) -> pa.Schema:
@@ -18,6 +16,22 @@ def arrow_schema(resource: Resource) -> pa.Schema:
                      metadata={"description": resource.en})
 
 
-def write_parquet(df: pd.DataFrame, resource: Resource, path: Path) -> None:
-    table = pa.Table.from_pandas(df, schema=arrow_schema(resource), preserve_index=False)
-    pq.write_table(table, path)
+class ParquetSink:
+    def __init__(self, resource: Resource, path):
+        self.schema = arrow_schema(resource)
+        self.writer = pq.ParquetWriter(str(path), self.schema)
+        self.rows: list[dict] = []
+
+    def add(self, row: dict) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            self.writer.write_table(pa.Table.from_pylist(self.rows, schema=self.schema))
+            self.rows = []
+
+    def close(self) -> None:
+        self.flush()
+        self.writer.close()

@@ -1,0 +1,183 @@
+"""Process files in worker processes so that no file can stop the run.
+
+Each worker is a separate process fed one file at a time through a pipe. The parent watches
+every worker: a file that runs past the time limit, or a worker whose resident memory passes
+the memory limit, gets its worker killed and replaced, and the file becomes an ``errors`` row
+naming the limit. A worker that dies for any other reason (a crash in a C library) is
+replaced the same way. Results come back as they finish; callers order them.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import pickle
+import resource
+import signal
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Callable, Iterable, Iterator
+
+from .results import ErrorRecord, FileResult
+
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+TIME_LIMIT = "time_limit"
+MEMORY_LIMIT = "memory_limit"
+WORKER_CRASH = "worker_crash"
+
+
+@dataclass(frozen=True)
+class Limits:
+    seconds: float = 120.0
+    memory_mb: int = 2048
+
+
+@dataclass(frozen=True)
+class Task:
+    index: int
+    path: str
+    source_path: str
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * PAGE / 2**20
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _worker_main(conn: Connection, memory_mb: int, fn: Callable[[str, str], FileResult]) -> None:
+    # a hard cap on address space well above the watched limit, so a runaway allocation fails
+    # inside the worker (MemoryError → an errors row) before it can hurt the machine
+    cap = (memory_mb + 1024) * 2**20
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    except (ValueError, OSError):  # pragma: no cover - platform without RLIMIT_AS
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        try:
+            result = fn(task.path, task.source_path)
+        except MemoryError:
+            result = FileResult(task.source_path)
+            result.errors.append(ErrorRecord(task.source_path, "limits", MEMORY_LIMIT,
+                                             f"the file needed more than the {memory_mb} MB memory limit; "
+                                             "raise it with --memory if the file is genuine"))
+        try:
+            conn.send_bytes(pickle.dumps((task.index, result), protocol=pickle.HIGHEST_PROTOCOL))
+        except MemoryError:
+            result = FileResult(task.source_path)
+            result.errors.append(ErrorRecord(task.source_path, "limits", MEMORY_LIMIT,
+                                             f"the result was too large for the {memory_mb} MB memory limit"))
+            conn.send_bytes(pickle.dumps((task.index, result)))
+
+
+class _Worker:
+    def __init__(self, ctx, limits: Limits, fn):
+        parent, child = ctx.Pipe()
+        self.conn = parent
+        self.proc = ctx.Process(target=_worker_main, args=(child, limits.memory_mb, fn), daemon=True)
+        self.proc.start()
+        child.close()
+        self.task: Task | None = None
+        self.started = 0.0
+
+    def give(self, task: Task) -> None:
+        self.task, self.started = task, time.monotonic()
+        self.conn.send(task)
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+        except (OSError, AttributeError):  # pragma: no cover
+            pass
+        self.proc.join(timeout=5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, BrokenPipeError):
+            pass
+        self.proc.join(timeout=5)
+        if self.proc.is_alive():
+            self.kill()
+
+
+def _limit_error(task: Task, code: str, message: str) -> FileResult:
+    res = FileResult(task.source_path)
+    res.errors.append(ErrorRecord(task.source_path, "limits", code, message))
+    return res
+
+
+def run_tasks(tasks: Iterable[Task], fn: Callable[[str, str], FileResult], jobs: int, limits: Limits,
+              poll: float = 0.2) -> Iterator[tuple[int, FileResult]]:
+    """Yield ``(task.index, result)`` as files finish, in completion order."""
+    pending = list(tasks)
+    pending.reverse()
+    if not pending:
+        return
+    ctx = mp.get_context("fork")
+    workers = [_Worker(ctx, limits, fn) for _ in range(max(1, min(jobs, len(pending))))]
+    try:
+        for w in workers:
+            if pending:
+                w.give(pending.pop())
+        while any(w.task is not None for w in workers):
+            busy = [w for w in workers if w.task is not None]
+            ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=poll)
+            now = time.monotonic()
+            for i, w in enumerate(workers):
+                if w.task is None:
+                    continue
+                outcome: tuple[int, FileResult] | None = None
+                replace = False
+                if w.conn in ready:
+                    try:
+                        outcome = pickle.loads(w.conn.recv_bytes())
+                    except (EOFError, OSError):
+                        outcome = (w.task.index, _limit_error(
+                            w.task, WORKER_CRASH, f"the reader crashed on this file (exit code {w.proc.exitcode}); "
+                                                  "the file may be damaged"))
+                        replace = True
+                elif w.proc.sentinel in ready or not w.proc.is_alive():
+                    code = w.proc.exitcode
+                    outcome = (w.task.index, _limit_error(
+                        w.task, WORKER_CRASH if code not in (-9,) else MEMORY_LIMIT,
+                        f"the reader crashed on this file (exit code {code}); the file may be damaged"
+                        if code != -9 else f"the worker was killed reading this file, most likely for memory "
+                                           f"(limit {limits.memory_mb} MB)"))
+                    replace = True
+                elif now - w.started > limits.seconds:
+                    outcome = (w.task.index, _limit_error(
+                        w.task, TIME_LIMIT, f"stopped after {limits.seconds:g} s, the per-file time limit; "
+                                            "raise it with --timeout if the file is genuine"))
+                    replace = True
+                elif rss_mb(w.proc.pid) > limits.memory_mb:
+                    outcome = (w.task.index, _limit_error(
+                        w.task, MEMORY_LIMIT, f"stopped at {limits.memory_mb} MB, the per-file memory limit; "
+                                              "raise it with --memory if the file is genuine"))
+                    replace = True
+                if outcome is None:
+                    continue
+                if replace:
+                    w.kill()
+                    w = workers[i] = _Worker(ctx, limits, fn)
+                w.task = None
+                yield outcome
+                if pending:
+                    w.give(pending.pop())
+    finally:
+        for w in workers:
+            if w.task is not None:
+                w.kill()
+            else:
+                w.stop()

@@ -1,0 +1,149 @@
+"""The run as a whole: worker isolation and limits, determinism, caching, kill -9 safety."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from extract import api
+from extract.results import FileResult
+from extract.synth import random_spec, render
+from extract.workers import Limits, Task, run_tasks
+from extract.writers import JOURNAL, recover
+
+from conftest import DATA, REAL, ROOT, need_shared
+
+TABLES = ["reports", "facts", "checks", "sections", "errors"]
+
+
+def make_corpus(folder: Path, n: int, seed0: int = 0) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        fmt = ("txt", "md")[i % 2]
+        render(random_spec(seed0 + i), fmt, folder / f"r{seed0 + i:04d}.{fmt}")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "noise.txt").write_bytes(os.urandom(2048))
+    return folder
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file() and not p.name.startswith(".")}
+
+
+# ---------------------------------------------------------------- worker limits (the mechanism itself)
+
+def _sleepy(path: str, source: str) -> FileResult:
+    if "hang" in path:
+        time.sleep(60)
+    if "hog" in path:
+        hog = bytearray(600 * 2**20)  # resident: the watchdog sees it
+        hog[::4096] = b"x" * len(hog[::4096])
+        time.sleep(60)
+    if "crash" in path:
+        import faulthandler
+
+        faulthandler.disable()  # a real C-level crash, without pytest's traceback dump
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return FileResult(source)
+
+
+def test_limits_and_crashes_become_error_rows_and_the_rest_goes_on():
+    tasks = [Task(i, name, name) for i, name in enumerate(["a", "hang", "b", "hog", "crash", "c"])]
+    started = time.monotonic()
+    got = dict(run_tasks(tasks, _sleepy, jobs=2, limits=Limits(seconds=2, memory_mb=300)))
+    assert time.monotonic() - started < 30
+    codes = {tasks[i].path: [e.code for e in r.errors] for i, r in got.items()}
+    assert codes == {"a": [], "hang": ["time_limit"], "b": [], "hog": ["memory_limit"], "crash": ["worker_crash"],
+                     "c": []}
+    assert "--timeout" in got[1].errors[0].message and "--memory" in got[3].errors[0].message
+
+
+# ---------------------------------------------------------------- determinism and cache
+
+def test_one_worker_and_two_give_identical_outputs(tmp_path):
+    need_shared()
+    corpus = make_corpus(tmp_path / "in", 12)
+    shutil.copy(REAL / "pingtan-2019.txt", corpus)
+    shutil.copy(DATA / "pingtan" / "pingtan-2021.txt", corpus)
+    api.run([corpus], tmp_path / "one", jobs=1)
+    api.run([corpus], tmp_path / "two", jobs=2)
+    assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
+
+
+def test_second_run_reads_only_new_or_changed_files(tmp_path):
+    corpus = make_corpus(tmp_path / "in", 6)
+    first = api.run([corpus], tmp_path / "out", jobs=2)
+    assert first.read == 8 and first.cached == 0
+    again = api.run([corpus], tmp_path / "out", jobs=2)
+    assert again.read == 0 and again.cached == 8
+    render(random_spec(999), "txt", corpus / "r0001.md")  # changed content, same name
+    render(random_spec(1000), "txt", corpus / "new.txt")
+    third = api.run([corpus], tmp_path / "out", jobs=2)
+    assert third.read == 2 and third.cached == 7
+    forced = api.run([corpus], tmp_path / "out", jobs=2, force=True)
+    assert forced.read == 9
+    # cached and fresh runs give the same tables
+    api.run([corpus], tmp_path / "fresh", jobs=1)
+    assert outputs(tmp_path / "out") == outputs(tmp_path / "fresh")
+
+
+def test_same_bytes_twice_are_read_once(tmp_path):
+    corpus = make_corpus(tmp_path / "in", 2)
+    shutil.copy(corpus / "r0000.txt", corpus / "copy.txt")
+    summary = api.run([corpus], tmp_path / "out", jobs=1)
+    errors = pd.read_csv(tmp_path / "out" / "errors.csv", encoding="utf-8-sig")
+    dup = errors[errors.code == "duplicate_file"]
+    assert list(dup.source_path) == ["r0000.txt"] or list(dup.source_path) == ["copy.txt"]
+    reports = pd.read_csv(tmp_path / "out" / "reports.csv", encoding="utf-8-sig")
+    assert reports.report_id.is_unique and summary.files == 5
+
+
+def test_outputs_folder_inside_the_input_is_not_read(tmp_path):
+    corpus = make_corpus(tmp_path / "in", 2)
+    api.run([corpus], corpus / "outputs", jobs=1)
+    second = api.run([corpus], corpus / "outputs", jobs=1)
+    assert second.files == 4
+
+
+# ---------------------------------------------------------------- kill -9
+
+def _complete(out: Path) -> dict[str, pd.DataFrame]:
+    """Every table readable from both CSV and Parquet, with equal row counts."""
+    frames = {}
+    for t in TABLES:
+        pq = pd.read_parquet(out / f"{t}.parquet")
+        cs = pd.read_csv(out / f"{t}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        assert len(pq) == len(cs)
+        frames[t] = pq
+    return frames
+
+
+@pytest.mark.parametrize("delay", [0.3, 1.0, 2.0, 3.0, 4.5])
+def test_kill_9_leaves_previous_outputs_and_the_next_run_completes(tmp_path, delay):
+    corpus = make_corpus(tmp_path / "in", 40)
+    out = tmp_path / "out"
+    api.run([corpus], out, jobs=2)
+    before = outputs(out)
+    make_corpus(corpus, 120, seed0=500)  # the next run has more to do
+    proc = subprocess.Popen([sys.executable, "-m", "extract", "run", str(corpus), "--out", str(out), "-j", "2",
+                             "--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    # whatever the moment: the tables on disk are the previous set, or (a commit under way,
+    # finished by the next run's recovery) the new set — never a torn file
+    if (out / JOURNAL).exists():
+        recover(out)
+    now = outputs(out)
+    _complete(out)
+    assert now == before or len(now["facts.csv"]) > len(before["facts.csv"])
+    api.run([corpus], out, jobs=2)
+    api.run([corpus], tmp_path / "clean", jobs=2, force=True)
+    assert outputs(out) == outputs(tmp_path / "clean")
