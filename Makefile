@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: extract test bench bench-scale clean
+.PHONY: extract test bench bench-scale audit clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,3 +23,6 @@ clean:
 
 bench-scale: $(STAMP)
 	$(BIN)/python scripts/bench_scale.py --count 2000
+
+audit: extract
+	$(BIN)/python -m extract audit outputs

@@ -21,6 +21,7 @@ from .cache import Cache, file_hash
 from .errors import DUPLICATE
 from .pipeline import process_bytes
 from .results import ErrorRecord, FileResult
+from .stages.corpus import link_previous, panel_row, predecessors
 from .workers import Limits, Task, run_tasks
 from .writers import OutputWriter, recover
 
@@ -65,6 +66,7 @@ class Summary:
     failed: int = 0
     errors: int = 0
     checks_failed: int = 0
+    checks_warned: int = 0
     read: int = 0
     cached: int = 0
     seconds: float = 0.0
@@ -72,7 +74,7 @@ class Summary:
 
     def text(self) -> str:
         return (f"{self.files} files: {self.ok} reports ok, {self.partial} partial, {self.failed} failed; "
-                f"{self.errors} errors; {self.checks_failed} checks failed; "
+                f"{self.errors} errors; {self.checks_failed} checks failed, {self.checks_warned} warnings; "
                 f"{self.read} read, {self.cached} from cache; {self.seconds:.1f} s. Outputs in {self.out}/")
 
 
@@ -157,6 +159,7 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
     jobs = jobs or os.cpu_count() or 1
     with _Lock(out):
         recover(out)
+        os.environ["EXTRACT_CACHE_DIR"] = str((out / ".cache" / "jieba").resolve())
         cache = Cache(out / ".cache")
         digests: list[str | None] = []
         first_seen: dict[str, int] = {}
@@ -187,6 +190,22 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
             if progress:
                 progress(state, result)
         summary = Summary(out, files=len(items), read=len(todo), cached=len(items) - len(todo))
+
+        def load(i: int) -> FileResult:
+            result = fresh.get(i) or (cache.get(digests[i]) if digests[i] else None)
+            if result is None:  # pragma: no cover - cache unreadable between write and read
+                result = process_path(str(items[i].path), items[i].source_path)
+            _relocate(result, items[i].source_path)
+            return result
+
+        # which report follows which: a small index, then one streamed pass that writes everything
+        keys = {}
+        for i, digest in enumerate(digests):
+            if digest is None or first_seen.get(digest) == i:
+                rep = load(i).report
+                if rep is not None and rep.agency_id and rep.year:
+                    keys[i] = (rep.agency_id, rep.year)
+        previous = predecessors(keys)
         writer = OutputWriter(out)
         try:
             for i, (item, digest) in enumerate(zip(items, digests)):
@@ -197,12 +216,13 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
                                                      f"same content as {first} (report {digest[:16]}); read once",
                                                      digest[:16]))
                 else:
-                    result = fresh.get(i) or (cache.get(digest) if digest else None)
-                    if result is None:  # pragma: no cover - cache unreadable between write and read
-                        result = process_path(str(item.path), item.source_path)
-                    _relocate(result, item.source_path)
+                    result = load(i)
+                    if i in previous:
+                        link_previous(result, load(previous[i]))
                 _count(summary, result)
                 writer.add(result)
+                if result.report is not None:
+                    writer.add_row("panel", panel_row(result))
             summary.written = writer.commit()
         except BaseException:
             writer.abort()
@@ -225,4 +245,5 @@ def _count(summary: Summary, result: FileResult) -> None:
         status = result.report.status
         setattr(summary, status, getattr(summary, status) + 1)
         summary.checks_failed += sum(1 for c in result.checks if c.status == "fail")
+        summary.checks_warned += sum(1 for c in result.checks if c.status == "warn")
     summary.errors += len(result.errors)

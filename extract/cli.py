@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--memory", type=int, default=2048, metavar="MB",
                      help="memory limit per worker (default: 2048); a file over it becomes an errors row")
     run.add_argument("--quiet", action="store_true", help="no progress, only the final summary")
+    audit = sub.add_parser("audit", help="write one self-contained HTML page auditing a run's outputs",
+                           description="Write an offline HTML page for the outputs in DIR: reports by year and format, "
+                                       "every failed check with its cells, requests and outcomes per agency over "
+                                       "the years, and text repeated from the previous year's report.")
+    audit.add_argument("out", nargs="?", default="outputs", metavar="DIR", help="a run's output folder (default: outputs)")
+    audit.add_argument("--html", metavar="FILE", help="where to write the page (default: DIR/audit.html)")
     sub.add_parser("schema", help="print the output tables' reference as Markdown")
     return parser
 
@@ -73,6 +79,16 @@ def main(argv: list[str] | None = None) -> int:
         from .schema import markdown
 
         print(markdown())
+        return 0
+    if args.command == "audit":
+        from .audit import write_audit
+
+        try:
+            path = write_audit(args.out, args.html)
+        except FileNotFoundError as exc:
+            print(f"Error: {exc}", file=sys.stderr)
+            return 2
+        print(f"Audit page written to {path}")
         return 0
     if args.jobs < 1 or args.timeout <= 0 or args.memory < 64:
         print("Error: --jobs must be at least 1, --timeout positive and --memory at least 64 MB", file=sys.stderr)

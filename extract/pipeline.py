@@ -15,7 +15,9 @@ from .results import CellValue, ErrorRecord, FileResult, ReportRecord, SectionRe
 from .stages.checks import run_checks
 from .stages.mapping import map_tables
 from .stages.metadata import extract_metadata
-from .stages.prose import numbers_by_row
+from .stages.agency import locate
+from .stages.prose import numbers_by_row, prose_checks
+from .stages.reuse import keywords
 from .stages.sections import SectionRow, find_sections, table_regions
 from .stages.template_detect import detect_template
 from .templates import TEMPLATES, CellKey, Template
@@ -50,7 +52,9 @@ def _section_records(sections: list[SectionRow], doc: Document) -> list[SectionR
     out = []
     for s in sections:
         block = doc.blocks[s.start.block] if s.start.block < len(doc.blocks) else None
-        out.append(SectionRecord(s.seq, s.level, s.number, s.heading, s.text, s.key, getattr(block, "page", None)))
+        words = "" if s.key in ("active", "requests", "appeals") else keywords(s.text)
+        out.append(SectionRecord(s.seq, s.level, s.number, s.heading, s.text, s.key, getattr(block, "page", None),
+                                 keywords=words))
     return out
 
 
@@ -65,6 +69,10 @@ def analyse(doc: Document, rid: str, source_path: str, size: int) -> FileResult:
         template=choice.key, title=meta.title, published=meta.published, doc_number=meta.doc_number,
         template_evidence=choice.evidence, encoding=doc.encoding or "", pages=doc.pages, bytes=size,
         parser_version=__version__)
+    if meta.agency:
+        place = locate(meta.agency)
+        report.agency_id, report.province, report.city = place.agency_id, place.province, place.city
+        report.county, report.adcode = place.county, place.adcode
     result.sections = _section_records(sections, doc)
     template = TEMPLATES.get(choice.key)
     if template is None:
@@ -82,7 +90,7 @@ def analyse(doc: Document, rid: str, source_path: str, size: int) -> FileResult:
                            "report (no 政府信息公开…年度报告 title and too few rows of its tables)", stage="detect")
     facts = complete(mapped.values, mapped.extra_rows, template)
     cells = {CellKey(f.table, f.row, f.column): f for f in facts}
-    result.checks = run_checks(cells, template)
+    result.checks = run_checks(cells, template) + prose_checks(sections, cells)
     in_template = [f for f in facts if f.in_template]
     found = sum(1 for f in in_template if f.status != "missing")
     report.cells_found, report.cells_expected = found, len(in_template)

@@ -50,6 +50,9 @@ class SectionRecord:
     text: str
     section_key: str
     page: int | None = None
+    keywords: str = ""
+    reuse_prev: float | None = None  # share of the text repeated from the agency's previous report
+    prev_report_id: str = ""
 
 
 @dataclass
@@ -67,6 +70,11 @@ class ReportRecord:
     source_path: str
     format: str
     agency: str = ""
+    agency_id: str = ""
+    province: str = ""
+    city: str = ""
+    county: str = ""
+    adcode: str = ""
     year: int | None = None
     template: str = "unknown"
     title: str = ""

@@ -38,6 +38,12 @@ REPORTS = Resource("reports", "报告：每个作为年度报告读取的文件�
     _REPORT_ID, _SOURCE,
     Field("format", "string", "文件格式（按内容判断）", "pdf, docx, html, txt or md, decided by content"),
     Field("agency", "string", "发布机关（标题或落款所印）", "Issuing agency as printed in the title or signature"),
+    Field("agency_id", "string", "机关标识：行政区划代码:机关（跨年稳定，容忍简繁、OCR 错字、名称变化）",
+          "Stable agency id <adcode>:<unit>, the same across naming drift, OCR slips and traditional characters", False),
+    Field("province", "string", "省", "Province, from the agency name", False),
+    Field("city", "string", "市", "City (prefecture), from the agency name", False),
+    Field("county", "string", "县（区）", "County or district, from the agency name", False),
+    Field("adcode", "string", "行政区划代码", "Administrative division code of the most specific place", False),
     Field("year", "integer", "报告所涵盖的年度", "Year the report covers"),
     Field("template", "string", "表格格式：2019（国办公开办函〔2019〕60号）、2021（〔2021〕30号）、pre2019、unknown",
           "National format: 2019, 2021, pre2019 or unknown"),
@@ -102,6 +108,10 @@ SECTIONS = Resource("sections", "章节：每个标题一行", "One row per head
     Field("source_path", "string", "文件路径", "Path of the report's file", False),
     Field("section_key", "string", "六个部分的规范键", "overview, active, requests, appeals, problems, other, preamble", False),
     Field("page", "integer", "页码", "Page where the heading is", False),
+    Field("keywords", "string", "关键词（jieba TF-IDF）", "Keywords of the section's text (jieba TF-IDF)", False),
+    Field("reuse_prev", "number", "与上一年度报告重复的比例（0–1）",
+          "Share of the section's word 4-grams also in the agency's previous report (0–1)", False),
+    Field("prev_report_id", "string", "上一年度报告标识", "The previous year's report it was compared with", False),
 ), ("report_id", "seq"))
 
 ERRORS = Resource("errors", "错误：每个失败的文件或步骤一行", "One row per file or stage that failed", (
@@ -112,7 +122,39 @@ ERRORS = Resource("errors", "错误：每个失败的文件或步骤一行", "On
     Field("report_id", "string", "报告标识（如有）", "Report id where the file could be hashed", False),
 ), ())
 
-RESOURCES = (REPORTS, FACTS, CHECKS, SECTIONS, ERRORS)
+def _panel_fields() -> tuple[Field, ...]:
+    from .templates import TEMPLATES
+
+    seen, fields = set(), []
+    for t in TEMPLATES.values():
+        for table in t.tables.values():
+            for block in table.blocks:
+                rows = list(block.rows) + [r for r in t.variant_rows.get(table.key, ()) if block is table.blocks[-1]]
+                for row in rows:
+                    for col in block.columns:
+                        name = f"{table.key}.{row.key}.{col.key}"
+                        if name in seen:
+                            continue
+                        seen.add(name)
+                        label = f"{table.title} / {row.label} / {col.label}"
+                        fields.append(Field(name, "number" if col.decimal else "integer", label,
+                                            f"{table.en}: {row.en} — {col.en}" + (f" ({col.unit})" if col.unit else ""),
+                                            False))
+    return tuple(fields)
+
+
+PANEL = Resource("panel", "面板：每个报告一行，每个单元格一列", "One row per report, one column per table.row.column", (
+    _REPORT_ID, _SOURCE,
+    Field("agency", "string", "发布机关", "Issuing agency as printed", False),
+    Field("agency_id", "string", "机关标识", "Stable agency id (see reports)", False),
+    Field("province", "string", "省", "Province", False),
+    Field("city", "string", "市", "City", False),
+    Field("county", "string", "县（区）", "County or district", False),
+    Field("year", "integer", "年度", "Year the report covers", False),
+    Field("template", "string", "表格格式", "National format", False),
+) + _panel_fields(), ("report_id",))
+
+RESOURCES = (REPORTS, FACTS, CHECKS, SECTIONS, ERRORS, PANEL)
 BY_NAME = {r.name: r for r in RESOURCES}
 
 

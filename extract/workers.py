@@ -39,19 +39,36 @@ class Task:
     source_path: str
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process in MB (0 when it is gone)."""
+def private_mb(pid: int) -> float:
+    """Memory a process holds for itself, in MB: resident pages not shared with the parent it was
+    forked from (0 when it is gone). Falls back to resident minus file-backed pages."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            kb = sum(int(line.split()[1]) for line in fh if line.startswith(("Private_Clean:", "Private_Dirty:")))
+        return kb / 1024
+    except (OSError, IndexError, ValueError):
+        pass
     try:
         with open(f"/proc/{pid}/statm") as fh:
-            return int(fh.read().split()[1]) * PAGE / 2**20
+            fields = fh.read().split()
+        return (int(fields[1]) - int(fields[2])) * PAGE / 2**20
     except (OSError, IndexError, ValueError):
         return 0.0
 
 
+def _virtual_bytes() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * PAGE
+    except (OSError, IndexError, ValueError):  # pragma: no cover
+        return 0
+
+
 def _worker_main(conn: Connection, memory_mb: int, fn: Callable[[str, str], FileResult]) -> None:
-    # a hard cap on address space well above the watched limit, so a runaway allocation fails
-    # inside the worker (MemoryError → an errors row) before it can hurt the machine
-    cap = (memory_mb + 1024) * 2**20
+    # a hard cap on address space well above the watched limit (on top of what the worker already
+    # maps), so a runaway allocation fails inside the worker (MemoryError → an errors row)
+    # before it can hurt the machine
+    cap = _virtual_bytes() + (memory_mb + 1024) * 2**20
     try:
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     except (ValueError, OSError):  # pragma: no cover - platform without RLIMIT_AS
@@ -161,7 +178,7 @@ def run_tasks(tasks: Iterable[Task], fn: Callable[[str, str], FileResult], jobs:
                         w.task, TIME_LIMIT, f"stopped after {limits.seconds:g} s, the per-file time limit; "
                                             "raise it with --timeout if the file is genuine"))
                     replace = True
-                elif rss_mb(w.proc.pid) > limits.memory_mb:
+                elif private_mb(w.proc.pid) > limits.memory_mb:
                     outcome = (w.task.index, _limit_error(
                         w.task, MEMORY_LIMIT, f"stopped at {limits.memory_mb} MB, the per-file memory limit; "
                                               "raise it with --memory if the file is genuine"))

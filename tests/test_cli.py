@@ -9,7 +9,7 @@ import pandas as pd
 
 from conftest import REAL, ROOT, need_shared
 
-TABLES = ["reports", "facts", "checks", "sections", "errors"]
+TABLES = ["reports", "facts", "checks", "sections", "errors", "panel"]
 
 
 def run(*args, cwd=ROOT):

@@ -34,7 +34,16 @@ def make_corpus(folder: Path, n: int, seed0: int = 0) -> Path:
 
 
 def outputs(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file() and not p.name.startswith(".")}
+    """Every output file's bytes; the DuckDB file (not byte-stable by design) as its tables' rows."""
+    files = {p.name: p.read_bytes() for p in sorted(out.iterdir())
+             if p.is_file() and not p.name.startswith(".") and p.suffix != ".duckdb"}
+    import duckdb
+
+    con = duckdb.connect(str(out / "reports.duckdb"), read_only=True)
+    for t in TABLES + ["panel", "problems", "agency_years", "request_outcomes"]:
+        files[f"duckdb:{t}"] = repr(con.execute(f'select * from "{t}"').fetchall()).encode()
+    con.close()
+    return files
 
 
 # ---------------------------------------------------------------- worker limits (the mechanism itself)

@@ -40,3 +40,47 @@ def numbers_by_row(sections: list[SectionRow], template: Template) -> dict[str, 
             for k in rows:
                 found.setdefault(k, set()).update(values)
     return {k: frozenset(v) for k, v in found.items()}
+
+
+def _sum(cells, keys) -> Decimal | None:
+    total = Decimal(0)
+    for k in keys:
+        cv = cells.get(k)
+        if cv is None or cv.value is None:
+            return None
+        total += cv.value
+    return total
+
+
+def prose_checks(sections: list[SectionRow], cells: dict) -> list:
+    """Numbers the prose states against the table cells they name (``CLAIMS``); ``warn`` when they differ."""
+    from ..results import CheckResult
+    from ..templates import CLAIMS
+
+    out, seen = [], {}
+    for s in sections:
+        if s.key in TABLE_SECTIONS:
+            continue
+        for sentence in sentences(s.heading + "。" + s.text):
+            words = squash(sentence)
+            for claim in CLAIMS:
+                for pattern in claim.patterns:
+                    m = re.search(pattern, words)
+                    if not m:
+                        continue
+                    stated = Decimal(m.group(1))
+                    options = [(keys, _sum(cells, keys)) for keys in claim.targets]
+                    known = [(keys, v) for keys, v in options if v is not None]
+                    match = next(((keys, v) for keys, v in known if v == stated), None)
+                    keys, value = match or (known[0] if known else (claim.targets[0], None))
+                    status = "unknown" if value is None else ("pass" if match else "warn")
+                    n = seen[claim.id] = seen.get(claim.id, 0) + 1
+                    excerpt = sentence.strip()
+                    excerpt = excerpt if len(excerpt) <= 80 else excerpt[:80] + "…"
+                    out.append(CheckResult(
+                        keys[0].table, claim.id if n == 1 else f"{claim.id}.{n}", stated, value,
+                        None if value is None else stated - value, status,
+                        ";".join(f"{k.row}/{k.column}" for k in keys), claim.description,
+                        f"prose: “{excerpt}”"))
+                    break
+    return out

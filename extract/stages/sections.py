@@ -21,7 +21,7 @@ from ..textnorm import NUMBERING, cn_to_int, nfkc, squash
 
 LEVEL_OF = {"cn_dun": 1, "cn_paren": 2, "arabic": 3, "arabic_paren": 4}
 _INLINE_BEFORE = set("。；;！!？?：:\u3000 \t）)”\"")
-_STOP = re.compile(r"[。；;！!？?：:，,]|\s|(?<=\S)(?:\d{1,2}[.．、]|[（(]\d{1,2}[)）])")
+_STOP = re.compile(r"[。；;！!？?：:，,]|\s|(?<=\S)(?:\d{1,2}[.．、]|[（(]\d{1,2}[)）])|(?<=\S)(?=(?:19|20)\d{2}年)")
 _SECTION_RX = [(s, re.compile(s.pattern)) for s in SECTIONS]
 
 

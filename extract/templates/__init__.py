@@ -1,6 +1,7 @@
 """The national report formats as data (see ``national.py``) and the vocabulary they use."""
-from .model import Block, CellKey, Column, Identity, Relation, Row, Section, TableSpec, Template
+from .audit import CLAIMS, CROSS_YEAR
+from .model import Block, CellKey, Claim, Column, CrossYear, Identity, Relation, Row, Section, TableSpec, Template, Term
 from .national import SECTIONS, TABLE_KEYS, TEMPLATES, T2019, T2021
 
-__all__ = ["Block", "CellKey", "Column", "Identity", "Relation", "Row", "Section", "TableSpec", "Template",
-           "SECTIONS", "TABLE_KEYS", "TEMPLATES", "T2019", "T2021"]
+__all__ = ["Block", "CellKey", "Claim", "Column", "CrossYear", "Identity", "Relation", "Row", "Section", "TableSpec",
+           "Template", "Term", "SECTIONS", "TABLE_KEYS", "TEMPLATES", "T2019", "T2021", "CLAIMS", "CROSS_YEAR"]

@@ -198,3 +198,35 @@ class Template:
             if r.key == row_key:
                 return r
         raise KeyError(row_key)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A cell of the current (``cur``) or previous year's (``prev``) report, with a sign."""
+
+    year: str  # cur | prev
+    cell: CellKey
+    sign: int = 1
+
+
+@dataclass(frozen=True)
+class CrossYear:
+    """A heuristic identity between consecutive reports of one agency (``warn`` when it fails)."""
+
+    id: str
+    lhs: tuple[Term, ...]
+    rhs: tuple[Term, ...]
+    description: str
+    formats: tuple[str, str] | None = None  # (previous, current) formats it applies to; None: any
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A number stated in prose (``本年度共收到申请70件``) and the table cells it names.
+
+    ``targets`` lists alternative sums of cells; the claim holds when it equals any of them."""
+
+    id: str
+    patterns: tuple[str, ...]  # regexes over one sentence (NFKC, no spaces); group 1 is the number
+    targets: tuple[tuple[CellKey, ...], ...]
+    description: str

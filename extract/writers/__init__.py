@@ -1,4 +1,5 @@
-"""Writers: each table streamed to CSV (UTF-8 with BOM) and Parquet, then datapackage.json.
+"""Writers: each table streamed to CSV (UTF-8 with BOM) and Parquet, then reports.duckdb and
+datapackage.json.
 
 Outputs are replaced as a set: everything is written into a staging folder inside the output
 folder, a commit journal is written, the files are moved into place, the journal is removed.
@@ -17,6 +18,7 @@ from ..results import FileResult
 from ..schema import BY_NAME, RESOURCES
 from .csv import CsvSink
 from .datapackage import write_datapackage
+from .duckdb import write_duckdb
 from .parquet import ParquetSink
 
 JOURNAL = ".commit.json"
@@ -91,6 +93,8 @@ class OutputWriter:
             for sink in sinks:
                 sink.close()
             files += [f"{name}.csv", f"{name}.parquet"]
+        write_duckdb(self.staging, self.staging / "reports.duckdb")
+        files.append("reports.duckdb")
         write_datapackage(self.staging, self.staging / "datapackage.json")
         files.append("datapackage.json")
         for name in files:

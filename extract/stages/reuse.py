@@ -1,0 +1,56 @@
+"""Words of each section (jieba): its keywords, and the share of it repeated from last year's report.
+
+Auditors look for reports pasted from the previous year: ``reuse_share`` is the fraction of a
+section's word 4-grams that also occur anywhere in the same agency's previous report.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from functools import lru_cache
+
+N = 4
+TOP_K = 8
+_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+    import jieba.analyse
+
+    jieba.setLogLevel(logging.WARNING)
+    cache_dir = os.environ.get("EXTRACT_CACHE_DIR")
+    if cache_dir:  # keep jieba's dictionary cache inside the run's output folder
+        os.makedirs(cache_dir, exist_ok=True)
+        jieba.dt.tmp_dir = cache_dir
+    jieba.initialize()
+    return jieba
+
+
+def words(text: str) -> list[str]:
+    return [w for w in _jieba().lcut(text) if _WORD.search(w)]
+
+
+def keywords(text: str, k: int = TOP_K) -> str:
+    if len(text) < 20:
+        return ""
+    import jieba.analyse
+
+    _jieba()
+    tags = [t for t in jieba.analyse.extract_tags(text, topK=k * 3) if re.search(r"[\u4e00-\u9fff]", t)]
+    return "、".join(tags[:k])
+
+
+def shingles(text: str) -> set[str]:
+    w = words(text)
+    return {"|".join(w[i:i + N]) for i in range(max(0, len(w) - N + 1))}
+
+
+def reuse_share(text: str, previous: set[str]) -> float | None:
+    """Share of this text's 4-grams found in the previous report; None for texts too short to say."""
+    own = shingles(text)
+    if len(own) < 5:
+        return None
+    return round(len(own & previous) / len(own), 4)

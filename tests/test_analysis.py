@@ -1,0 +1,137 @@
+"""For analysts and auditors: load(), the panel, DuckDB, cross-year and prose checks, text reuse,
+the audit page and the quickstart notebook — on the real Pingtan series."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from decimal import Decimal
+
+import duckdb
+import pandas as pd
+import pytest
+
+from extract import load, run
+from extract.stages.agency import locate
+
+from conftest import DATA, REAL, ROOT, need_shared
+
+
+@pytest.fixture(scope="module")
+def series(tmp_path_factory):
+    """Pingtan 2018–2022: real reports of one agency in consecutive years."""
+    need_shared()
+    folder = tmp_path_factory.mktemp("pingtan")
+    for name in ("pingtan-2018.txt", "pingtan-2019.txt", "pingtan-2022.txt", "zhangzhou-erqing-2019.txt"):
+        shutil.copy(REAL / name, folder / name)
+    for path in (DATA / "pingtan").glob("*.txt"):
+        shutil.copy(path, folder / path.name)
+    out = tmp_path_factory.mktemp("out")
+    run([folder], out, jobs=2)
+    return out
+
+
+def test_load_gives_typed_frames(series):
+    out = load(series)
+    assert isinstance(out.facts["table"].dtype, pd.CategoricalDtype)
+    assert out.reports["year"].dtype == "Int64" and out.facts["value"].dtype == "Float64"
+    fee = out.panel.set_index("year").loc[2021, "active.fees.fee_amount"]
+    assert fee == Decimal("24252.311082")  # exact, not a float
+
+
+def test_one_agency_id_across_years_and_names(series):
+    out = load(series)
+    pingtan = out.reports[out.reports.agency.str.startswith("平潭")]
+    assert set(pingtan.agency_id) == {"350128:政府"} and sorted(pingtan.year) == [2018, 2019, 2020, 2021, 2022]
+    assert set(pingtan.county.astype(str)) == {"平潭县"}
+    assert locate("沐阳县人民政府").agency_id == locate("沭阳县人民政府").agency_id == "321322:政府"
+    assert locate("平潭綜合實驗區管委會").agency_id == "350128:政府"
+    assert locate("淮安市洪泽区人民政府").agency_id == locate("洪泽区人民政府").agency_id
+
+
+def test_panel_one_row_per_report(series):
+    out = load(series)
+    assert out.panel.report_id.is_unique and len(out.panel) == len(out.reports)
+    row = out.panel.set_index("year").loc[2022]
+    assert row["requests.new_received.total"] == 74 and row["active.normative_docs.in_force"] == 698
+
+
+def test_cross_year_checks(series):
+    out = load(series)
+    checks = out.checks.merge(out.reports[["report_id", "year"]], on="report_id")
+    cy = checks[checks.check.str.startswith("cross_year.")]
+    # 2022's carried over (1) = 2021's carried forward (1); in force 698 = 665 + 88 − 55
+    got = cy.set_index(["year", "check"])
+    assert got.loc[(2022, "cross_year.carried.total"), "status"] == "pass"
+    assert got.loc[(2022, "cross_year.in_force.normative_docs"), "lhs"] == 698
+    assert got.loc[(2022, "cross_year.in_force.normative_docs"), "status"] == "pass"
+    # 2020 (2019 format): 上一年项目数量 follows 2019's items and change
+    assert got.loc[(2020, "cross_year.prev_items.penalty"), "status"] == "pass"
+    assert set(cy.status) <= {"pass", "warn", "unknown"}  # never fail
+    assert cy[cy.year == 2018].empty  # the first report of the series has no predecessor
+
+
+def test_prose_against_tables(series):
+    out = load(series)
+    prose = out.checks[out.checks.check.str.startswith("prose.")].merge(out.reports[["report_id", "year"]])
+    by = prose.set_index(["year", "check"])
+    assert by.loc[(2021, "prose.requests_received"), "lhs"] == 70 and by.loc[(2021, "prose.requests_received"), "status"] == "pass"
+    assert by.loc[(2022, "prose.in_force"), "status"] == "pass"
+
+
+def test_text_reuse_and_keywords(series):
+    out = load(series)
+    secs = out.sections.merge(out.reports[["report_id", "year"]])
+    later = secs[(secs.year == 2020) & secs.reuse_prev.notna()]
+    assert not later.empty and later.prev_report_id.nunique() == 1
+    assert ((later.reuse_prev >= 0) & (later.reuse_prev <= 1)).all()
+    # the preamble (boilerplate about the report) is mostly 2019's; the account of 2020's work is not
+    assert later[later.section_key == "preamble"].reuse_prev.iloc[0] >= 0.5
+    assert later[later.level >= 2].reuse_prev.mean() < 0.2
+    assert secs[secs.section_key == "overview"].keywords.str.len().gt(0).all()
+
+
+def test_duckdb_has_tables_and_views(series):
+    con = duckdb.connect(str(series / "reports.duckdb"), read_only=True)
+    assert con.execute("select count(*) from reports").fetchall()[0][0] == 6
+    rows = con.execute("select year, received, answered from request_outcomes where agency_id = '350128:政府' "
+                   "and year >= 2019 order by year").fetchall()
+    assert rows == [(2019, 23, 23), (2020, 21, 21), (2021, 70, 69), (2022, 74, 75)]
+    problems = con.execute("select year, check_id, status from problems where status = 'fail'").fetchall()
+    assert (2020, "requests.results_sum.natural_person", "fail") in problems
+
+
+def test_audit_page(series, tmp_path):
+    proc = subprocess.run([__import__("sys").executable, "-m", "extract", "audit", str(series), "--html",
+                           str(tmp_path / "audit.html")], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    page = (tmp_path / "audit.html").read_text(encoding="utf-8")
+    assert page.count("<svg") >= 2 and "requests.results_sum.natural_person" in page
+    assert "http://" not in page.split("</style>")[0] and "<script" not in page  # self-contained
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if chromium is None:
+        pytest.skip("headless Chromium is not installed: page checked as text only")
+    shot = tmp_path / "shot.png"
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1200,1600",
+                    (tmp_path / "audit.html").as_uri()], capture_output=True, timeout=120)
+    from PIL import Image
+
+    img = Image.open(shot).convert("L")
+    dark = sum(1 for p in img.getdata() if p < 200)
+    assert dark > 0.01 * img.width * img.height, "the rendered page is blank"
+
+
+def test_quickstart_notebook_runs(series):
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(ROOT / "notebooks" / "quickstart.ipynb", as_version=4)
+    import os
+
+    os.environ["EXTRACT_OUTPUTS"] = str(series)
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert (series / "chart-requests.png").exists() and (series / "chart-outcomes.png").exists()
