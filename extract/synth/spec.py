@@ -101,3 +101,29 @@ def random_spec(seed: int, template: str | None = None, agency: str | None = Non
                   "（一）主动公开。及时公开重点领域信息。", "（二）依申请公开。依法依规办理申请。"],
         problems=["（一）存在的主要问题。政策解读形式较为单一。", "（二）改进措施。丰富解读形式，加强队伍建设。"],
     )
+
+
+def follow(spec: ReportSpec, previous: dict[CellKey, Decimal | None]) -> ReportSpec:
+    """Make ``spec`` the next year of a series: its 上年结转 equal to last year's 结转下年度 and (2021
+    format) 现行有效 = last year's + 本年制发 − 本年废止, keeping every identity of the year itself."""
+    cells = dict(spec.cells)
+    cols = [c.key for c in TEMPLATES[spec.template].table("requests").blocks[0].columns][:-1]
+    for c in cols:
+        want = int(previous.get(CellKey("requests", "carried_forward", c)) or 0)
+        have = int(cells[CellKey("requests", "carried_over", c)])
+        delta = want - have
+        for row in ("carried_over", "granted", "results_total"):
+            key = CellKey("requests", row, c)
+            cells[key] = str(int(cells[key]) + delta)
+    for row in ("carried_over", "granted", "results_total"):
+        cells[CellKey("requests", row, "total")] = str(sum(int(cells[CellKey("requests", row, c)]) for c in cols))
+    if spec.template == "2021":
+        for row in ("rules", "normative_docs"):
+            before = previous.get(CellKey("active", row, "in_force"))
+            if before is not None:
+                issued = int(cells[CellKey("active", row, "issued")])
+                repealed = min(int(cells[CellKey("active", row, "repealed")]), int(before))
+                cells[CellKey("active", row, "repealed")] = str(repealed)
+                cells[CellKey("active", row, "in_force")] = str(int(before) + issued - repealed)
+    spec.cells = cells
+    return spec

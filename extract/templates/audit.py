@@ -37,9 +37,10 @@ _NEW_AND_CARRIED = (_k("requests", "new_received", "total"), _k("requests", "car
 CLAIMS: tuple[Claim, ...] = (
     Claim("prose.requests_received",
           (r"(?:收到|受理|接收|接到)了?(?:各类|群众)?(?:政府信息公开|依申请公开|信息公开)?的?申请(?:共计|共|总计|合计|总数)?(\d+)件",
-           r"共(?:收到|受理|接收)(\d+)件(?:政府信息公开|依申请公开|信息公开)?申请"),
+           r"共(?:收到|受理|接收)(\d+)件(?:政府信息公开|依申请公开|信息公开)?申请",
+           r"(?:政府信息公开|依申请公开)申请(?:共计|共|总计|合计)(\d+)件"),
           (_NEW, _NEW_AND_CARRIED), "requests received (new, or new + carried over)"),
-    Claim("prose.requests_answered", (r"(?:办结|答复|办理完成|办理)了?(?:申请)?(?:共计|共)?(\d+)件",),
+    Claim("prose.requests_answered", (r"(?:办结|答复|办理完成|办理)了?(?:依申请公开|政府信息公开)?(?:申请)?(?:共计|共)?(\d+)件",),
           ((_k("requests", "results_total", "total"),),), "requests answered = （七）总计"),
     Claim("prose.carried_forward", (r"结转(?:至)?下一?年度?(?:继续办理|答复)?(\d+)件", r"(\d+)件(?:申请)?(?:结转|顺延)(?:至|到)?下一?年度?"),
           ((_k("requests", "carried_forward", "total"),),), "carried forward to next year"),
