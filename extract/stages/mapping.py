@@ -37,8 +37,7 @@ class Resolution:
     keys: list[CellKey]
     columns: list[Column]
     candidates: list[Reading]
-    cells: list[ValueCell]  # provenance, one per piece of the best reading (by token)
-    token_cells: list[ValueCell]
+    token_cells: list[ValueCell]  # where each token of the line was found
     status: str  # ok | inferred | ambiguous | partial
     line: Line
     notes: list[str] = field(default_factory=list)
@@ -78,13 +77,11 @@ def _tokens_of(cells: list[ValueCell]) -> tuple[list[Token], list[ValueCell], bo
     return tokens, owners, exact
 
 
-def _header_order(line: Line, columns: list[Column], appeals: Template | None = None) -> list[int] | None:
+def _header_order(line: Line, columns: list[Column]) -> list[int] | None:
     """Permutation of value cells by the column words above them, when every cell names a distinct column."""
     if len(line.headers) != len(line.cells) or not all(line.headers):
         return None
     keys = [c.key for c in columns]
-    if appeals is not None:
-        return None
     found = []
     for path in line.headers:
         key = match_column(path[-1], tuple(columns)) if path else None
@@ -134,15 +131,15 @@ def resolve_line(line: Line, keys: list[CellKey], columns: list[Column], templat
         for i, (tok, owner) in enumerate(zip(tokens[:n], owners[:n])):
             target = order[i] if order is not None else i
             direct[keys[target]] = (owner, status)
-        return Resolution(keys, columns, [], [], owners, status, line, notes, direct)
+        return Resolution(keys, columns, [], owners, status, line, notes, direct)
     ctx = _line_context(keys, columns, template, prose)
     found = readings(tokens, columns)
     notes = []
     if found is None:
-        return Resolution(keys, columns, [], [], owners, "ambiguous", line,
+        return Resolution(keys, columns, [], owners, "ambiguous", line,
                           ["too many readings of the run-together digits to choose from"])
     if not found:
-        return Resolution(keys, columns, [], [], owners, "partial", line,
+        return Resolution(keys, columns, [], owners, "partial", line,
                           [f"the value text {' '.join(t.text for t in tokens)!r} cannot be read as {n} values"])
     ranked = rank(found, ctx)
     fitting = [r for r in ranked if fits(r, ctx)]
@@ -154,7 +151,7 @@ def resolve_line(line: Line, keys: list[CellKey], columns: list[Column], templat
         status = "inferred" if split else "ok"
     else:
         status = "ambiguous"
-    return Resolution(keys, columns, pool, [], owners, status, line, notes)
+    return Resolution(keys, columns, pool, owners, status, line, notes)
 
 
 def propagate(resolutions: list[Resolution], template: Template) -> None:
@@ -335,7 +332,6 @@ def map_tables(doc: Document, regions: dict[str, tuple[Pos, Pos]], template: Tem
     propagate(resolutions, template)
     values: dict[CellKey, CellValue] = {}
     for res in resolutions:
-        res.token_cells = res.token_cells or []
         for cv in cell_values(res, template):
             values.setdefault(CellKey(cv.table, cv.row, cv.column), cv)
     return Mapped(values, extra_rows, notes, len(hits))
