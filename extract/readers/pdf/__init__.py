@@ -133,6 +133,8 @@ def to_table(grid: Grid) -> Table:
 def read_pdf(data: bytes, source: str) -> Document:
     pdf = open_pdf(data)
     try:
+        if len(pdf) == 0:
+            raise ExtractError(CORRUPT, "the PDF has no pages (the file is damaged or cut short); download it again")
         scans = [scan_page(pdf, i) for i in range(len(pdf))]
     finally:
         pdf.close()

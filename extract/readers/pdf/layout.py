@@ -29,16 +29,17 @@ def _narrow(ch: str) -> bool:
 
 
 def group_lines(chars: list[Char]) -> list[list[Char]]:
-    """Characters in lines, top to bottom; each line left to right."""
+    """Characters in lines, top to bottom; each line left to right. Characters of one line
+    share a baseline (their boxes need not agree: two fonts in one line have different heights)."""
     lines: list[list[Char]] = []
-    band: tuple[float, float] | None = None
-    for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
-        if band is not None and band[0] <= ch.cy <= band[1]:
+    base: float | None = None
+    tol = 0.0
+    for ch in sorted(chars, key=lambda c: (c.line_y, c.x0)):
+        if base is not None and abs(ch.line_y - base) <= tol:
             lines[-1].append(ch)
             continue
         lines.append([ch])
-        half = max(ch.bottom - ch.top, 1.0) * 0.4
-        band = (ch.cy - half, ch.cy + half)
+        base, tol = ch.line_y, max(ch.bottom - ch.top, 1.0) * 0.3
     return [sorted(line, key=lambda c: c.x0) for line in lines]
 
 

@@ -38,6 +38,11 @@ class Char:
     bottom: float
     size: float  # height of the loose box: the font's size as drawn
     unmapped: bool = False
+    baseline: float | None = None  # characters of one line share it, whatever their fonts' boxes
+
+    @property
+    def line_y(self) -> float:
+        return self.baseline if self.baseline is not None else self.bottom
 
     @property
     def cx(self) -> float:
@@ -98,6 +103,7 @@ def scan_chars(page, textpage) -> list[Char]:
     n = C.FPDFText_CountChars(tp)
     rect = C.FS_RECTF()
     matrix = C.FS_MATRIX()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
     out: list[Char] = []
     for i in range(n):
         if C.FPDFText_IsGenerated(tp, i):
@@ -123,7 +129,8 @@ def scan_chars(page, textpage) -> list[Char]:
             t, b = b, t
         if size > 0 and (x1 - x0 > 2.5 * size + 2 or b - t > 2.5 * size + 2):
             x0, x1, t, b = _fallback_box(tp, i, size, left, top)
-        out.append(Char(text, x0, x1, t, b, b - t, unmapped))
+        baseline = top - oy.value if C.FPDFText_GetCharOrigin(tp, i, ox, oy) else None
+        out.append(Char(text, x0, x1, t, b, b - t, unmapped, baseline))
     return out
 
 
