@@ -129,7 +129,7 @@ def margins(lines: list[TextLine]) -> Margins:
 def continues(prev: TextLine, line: TextLine, m: Margins, same_page: bool = True) -> bool:
     """Whether ``line`` continues the paragraph whose last line is ``prev``."""
     size = max(prev.size, line.size, 1.0)
-    if prev.x1 < m.right - 1.2 * size:  # the line before stopped short
+    if prev.x1 < m.right - 3.2 * size:  # stopped short (line-breaking rules may push up to 3 characters on)
         return False
     if line.x0 > m.left + 0.6 * size:  # indented (or centred)
         return False

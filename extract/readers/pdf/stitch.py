@@ -99,7 +99,6 @@ def drop_repeated_header(a: Grid, b: Grid) -> None:
 def _merge_down(upper: GCell, lower: GCell, cells: list[GCell]) -> None:
     upper.text = join_lines([upper.text, lower.text])
     upper.r1 = max(upper.r1, lower.r1)
-    upper.bbox = (upper.bbox[0], upper.bbox[1], upper.bbox[2], upper.bbox[3])
     cells.remove(lower)
 
 
@@ -113,7 +112,7 @@ def join_cut_row(cells: list[GCell], seam: int) -> bool:
     val_b = [c for c in _values(cells, below) if c.text]
     if bool(val_a) == bool(val_b):
         return False
-    filled, empty_row = (above, below) if val_a else (below, above)
+    empty_row = below if val_a else above
     value_cols = {(c.c0, c.c1) for c in (val_a or val_b)}
     if any(c.text and (c.c0, c.c1) in value_cols for c in _covering(cells, empty_row)):
         return False  # words where the other half has values: a header, not half a row

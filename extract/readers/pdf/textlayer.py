@@ -14,6 +14,7 @@ from ...errors import SCANNED_PDF, UNREADABLE_TEXT_LAYER, ExtractError
 from .scan import Char, PageScan, bad_char
 
 MAX_BAD = 0.01  # share of a page's characters that may be unreadable (a symbol bullet, say)
+FEW = 10  # a page with fewer characters than this and an image is a picture of a page
 
 
 def unreadable(chars: list[Char]) -> bool:
@@ -33,9 +34,13 @@ def pdfminer_chars(data: bytes, number: int) -> list[Char]:
                      c["bottom"] - c["top"]) for c in page.chars]
 
 
+def _picture(s: PageScan) -> bool:
+    return len([c for c in s.chars if not c.text.isspace()]) < FEW and (s.images > 0 or not s.chars)
+
+
 def check(scans: list[PageScan], data: bytes) -> list[str]:
     """Raise when there is no usable text layer; swap in pdfminer's text where it reads better."""
-    if not any(s.chars for s in scans):
+    if all(_picture(s) for s in scans):
         images = sum(s.images for s in scans)
         raise ExtractError(SCANNED_PDF, "no text layer: scanned PDF" +
                            (f" ({images} images on {len(scans)} pages)" if images else "") +
@@ -44,8 +49,8 @@ def check(scans: list[PageScan], data: bytes) -> list[str]:
     failed = []
     for s in scans:
         if not unreadable(s.chars):
-            if not s.chars and s.images:
-                warnings.append(f"page {s.number} is an image without text")
+            if _picture(s) and s.images:
+                warnings.append(f"page {s.number} is a picture without text (its tables, if any, were not read)")
             continue
         try:
             other = pdfminer_chars(data, s.number)
