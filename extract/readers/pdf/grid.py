@@ -215,12 +215,17 @@ def widen_labels(grid: Grid) -> None:
     """An empty cell right of a label, in a column that holds only labels, is part of that label.
 
     (A row such as ``（六）其他处理`` drawn with an empty cell where other rows carry a
-    second label level: without this, the empty cell would read as a blank value.)
+    second label level: without this, the empty cell would read as a blank value.) A column
+    holds labels when words start in it on rows that carry values; a column whose values are
+    all blank under a header is not one.
     """
+    valued = {r for c in grid.cells if c.text and is_value_text(c.text) for r in range(c.r0, c.r1)}
     label_cols = set()
     for col in range(grid.n_cols):
-        texts = [c.text for c in grid.cells if c.c0 == col and c.text]
-        if texts and not any(is_value_text(t) for t in texts):
+        starting = [c for c in grid.cells if c.c0 == col and c.text]
+        if any(is_value_text(c.text) for c in starting):
+            continue
+        if any(valued & set(range(c.r0, c.r1)) for c in starting):
             label_cols.add(col)
     for cell in sorted(grid.cells, key=lambda c: (c.r0, c.c0)):
         if cell.text or cell.c0 not in label_cols:
