@@ -93,3 +93,30 @@ def test_a_page_that_is_a_picture_is_named():
     assert "page 2 is a picture without text" in rep.note
     paras = [b.text for b in read(_saved(out), "p.pdf").blocks if isinstance(b, Paragraph)]
     assert paras[0].startswith("淮安市清江浦区人民政府")
+
+
+def turned() -> bytes:
+    """Each page drawn turned a quarter anticlockwise on a landscape sheet marked /Rotate 90:
+    it displays upright, as landscape tables in portrait reports are made."""
+    src = pdfium.PdfDocument(GOOD.read_bytes())
+    out = pdfium.PdfDocument.new()
+    for index, page in enumerate(src):
+        w, h = page.get_size()
+        new = out.new_page(h, w)
+        xobject = C.FPDF_NewXObjectFromPage(out.raw, src.raw, index)
+        form = C.FPDF_NewFormObjectFromXObject(xobject)
+        C.FPDFPageObj_Transform(form, 0, 1, -1, 0, h, 0)
+        C.FPDFPage_InsertObject(new.raw, form)
+        C.FPDF_CloseXObject(xobject)
+        new.set_rotation(90)
+        new.gen_content()
+    return _saved(out)
+
+
+def test_rotated_pages_read_as_displayed():
+    plain = process_bytes(GOOD.read_bytes(), "a.pdf")
+    turned_result = process_bytes(turned(), "a.pdf")
+    assert turned_result.errors == [] and turned_result.report.status == "ok"
+    key = lambda r: [(f.table, f.row, f.column, f.value, f.status, f.page) for f in r.facts]  # noqa: E731
+    assert key(turned_result) == key(plain)
+    assert [s.heading for s in turned_result.sections] == [s.heading for s in plain.sections]

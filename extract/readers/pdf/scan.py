@@ -264,10 +264,46 @@ def scan_rulings(page) -> tuple[list[dict], int]:
     return edges, images
 
 
+def _turn(rotation: int, width: float, height: float):
+    """Page space (top-down) → the page as displayed, for a page with /Rotate (clockwise)."""
+    if rotation == 90:
+        return lambda x, y: (height - y, x)
+    if rotation == 180:
+        return lambda x, y: (width - x, height - y)
+    if rotation == 270:
+        return lambda x, y: (y, width - x)
+    return None
+
+
+def upright(scan: PageScan, rotation: int) -> PageScan:
+    """A rotated page's characters and rulings as the page is displayed (a landscape table
+    drawn on a portrait page turned by /Rotate reads left to right again)."""
+    turn = _turn(rotation % 360, scan.width, scan.height)
+    if turn is None:
+        return scan
+    chars = []
+    for c in scan.chars:
+        (ax, ay), (bx, by) = turn(c.x0, c.top), turn(c.x1, c.bottom)
+        x0, x1, t, b = min(ax, bx), max(ax, bx), min(ay, by), max(ay, by)
+        chars.append(Char(c.text, x0, x1, t, b, b - t, c.unmapped, None))
+    edges = []
+    for e in scan.edges:
+        (ax, ay), (bx, by) = turn(e["x0"], e["top"]), turn(e["x1"], e["bottom"])
+        orientation = "h" if abs(ay - by) < abs(ax - bx) else "v"
+        y = (ay + by) / 2 if orientation == "h" else min(ay, by)
+        x = (ax + bx) / 2 if orientation == "v" else min(ax, bx)
+        x1 = max(ax, bx) if orientation == "h" else x
+        bottom = max(ay, by) if orientation == "v" else y
+        edges.append(_edge(x, y, x1, bottom, orientation))
+    width, height = (scan.height, scan.width) if rotation % 180 else (scan.width, scan.height)
+    return PageScan(scan.number, width, height, chars, edges, scan.images, scan.source)
+
+
 def scan_page(pdf: pdfium.PdfDocument, index: int) -> PageScan:
     page = pdf[index]
     try:
         width, height = _size(page)
+        rotation = page.get_rotation()
         textpage = page.get_textpage()
         try:
             chars = scan_chars(page, textpage)
@@ -276,4 +312,4 @@ def scan_page(pdf: pdfium.PdfDocument, index: int) -> PageScan:
         edges, images = scan_rulings(page)
     finally:
         page.close()
-    return PageScan(index + 1, width, height, chars, edges, images)
+    return upright(PageScan(index + 1, width, height, chars, edges, images), rotation)
