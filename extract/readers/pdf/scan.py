@@ -4,11 +4,13 @@ Coordinates are PDF points measured from the top-left corner of the page's Media
 (``top`` grows downwards), the convention pdfplumber uses, so pdfplumber's table finder
 and pdfminer's characters (the second text source) line up with PDFium's.
 
-- ``scan_chars``: every character PDFium finds, with its loose box (the font's full height,
-  so characters of one line share a top and bottom), font size, and whether its font gave
-  no Unicode for it (``unmapped``: PDFium then reports the raw glyph code, which can look
-  like an ordinary character). Characters PDFium generated itself (spaces, line breaks) are
-  left out; spacing is decided from the geometry later.
+- ``scan_chars``: every character PDFium finds, with its loose box (the font's full height;
+  where PDFium gets that box wrong, the glyph's ink box and the font size), its baseline
+  (shared by the characters of one line whatever their fonts), and whether its font gave no
+  Unicode for it (``unmapped``: PDFium then reports the raw glyph code, which can look like
+  an ordinary character). Characters PDFium generated itself (spaces, line breaks) are left
+  out; spacing is decided from the geometry later.
+- ``upright``: a page turned by /Rotate is given as it is displayed.
 - ``scan_rulings``: the page's drawn lines as pdfplumber edge dicts. Only what a reader can
   see counts: stroked segments in a visible colour, and filled rectangles that are not
   white (a thin one is a line, a shaded one bounds a cell). White boxes that word
