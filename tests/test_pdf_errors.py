@@ -57,6 +57,8 @@ def test_unmapped_glyphs_are_detected_not_read():
     pdf = pdfium.PdfDocument(without_unicode_maps(GOOD.read_bytes()))
     page = scan.scan_page(pdf, 0)
     assert page.chars and textlayer.unreadable(page.chars)
+    unmapped = [c for c in page.chars if c.unmapped]
+    assert len(unmapped) > len(page.chars) / 2 and {c.text for c in unmapped} == {"\ufffd"}
     pdf = pdfium.PdfDocument(GOOD.read_bytes())
     assert not textlayer.unreadable(scan.scan_page(pdf, 0).chars)
 

@@ -120,6 +120,8 @@ def scan_chars(page, textpage) -> list[Char]:
             low = C.FPDFText_GetUnicode(tp, i + 1) if i + 1 < n else 0
             text = chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)) if 0xDC00 <= low <= 0xDFFF else "\ufffd"
         unmapped = bool(C.FPDFText_HasUnicodeMapError(tp, i) == 1) if _HAS_MAP_ERROR else False
+        if unmapped:  # never let a raw glyph code pass for a character (or a digit)
+            text = "\ufffd"
         size = C.FPDFText_GetFontSize(tp, i)
         if C.FPDFText_GetMatrix(tp, i, matrix):
             size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
