@@ -16,8 +16,9 @@ import json
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import pypdfium2 as pdfium
 
@@ -57,13 +58,16 @@ def table_three_breaks(texts: list[str]) -> bool:
     return first is not None and last == first + 1
 
 
-def row_cut(label_head: str, label_tail: str):
-    """The row whose label starts with ``label_head`` has its end ``label_tail`` on the next page."""
+def row_cut(label_head: str, label_tail: str) -> Callable[[list[str]], bool]:
+    """Table 三 breaks inside the row labelled ``label_head…label_tail``: the label starts on one
+    page and its end is near the top of the next (after the running header, if any)."""
     def check(texts: list[str]) -> bool:
         p = _page_of(texts, label_head)
-        return (p is not None and p + 1 < len(texts) and table_three_breaks(texts)
-                and label_tail not in texts[p].split(label_head, 1)[1][:12] and texts[p + 1].find(label_tail) >= 0
-                and texts[p + 1].find(label_tail) < 40)
+        if p is None or p + 1 >= len(texts) or not table_three_breaks(texts):
+            return False
+        rest_of_label = texts[p].split(label_head, 1)[1][:12]
+        tail_at = texts[p + 1].find(label_tail)
+        return label_tail not in rest_of_label and 0 <= tail_at < 40
     return check
 
 
@@ -74,11 +78,10 @@ class Fixture:
     template: str
     options: dict
     wanted: str  # what the page break must do, in words
-    check: object
+    check: Callable[[list[str]], bool]  # on PDFium's text of each page
     blanks: tuple[str, ...] = ()  # request columns printed blank where the value is 0
     dashes: tuple[tuple[str, str, str], ...] = ()  # cells printed "-" where the value is 0
     agency: str | None = None
-    extra: dict = field(default_factory=dict)
 
 
 FIXTURES = [
