@@ -1,4 +1,4 @@
-# `make extract` and `make test` build their own environment in .venv on first use.
+# `make extract`, `make test` and `make bench` build their own environment in .venv on first use.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -17,6 +17,10 @@ extract: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# the pipeline on PDFs against a bare pdfplumber pass over the same files: time ratio and peak memory
+bench: $(STAMP)
+	$(BIN)/python scripts/bench_pdf.py
 
 clean:
 	rm -rf $(VENV) outputs .pytest_cache build *.egg-info

@@ -26,7 +26,13 @@ def _markdown(data: bytes, source: str) -> Document:
     return read_markdown(data, source)
 
 
-READERS: dict[str, Reader] = {"txt": _text, "md": _markdown}
+def _pdf(data: bytes, source: str) -> Document:
+    from .pdf import read_pdf
+
+    return read_pdf(data, source)
+
+
+READERS: dict[str, Reader] = {"txt": _text, "md": _markdown, "pdf": _pdf}
 
 
 def register(fmt: str, reader: Reader) -> None:

@@ -137,13 +137,45 @@ def _cjk_font(doc) -> None:
     fonts.set(qn("w:eastAsia"), "Noto Serif CJK SC")
 
 
-def to_docx(spec: ReportSpec, path: Path) -> None:
+def _page_number_footer(doc) -> None:
+    """``- N -`` centred in every page's footer (a PAGE field), as printed reports do."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    par = doc.sections[0].footer.paragraphs[0]
+    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    par.add_run("- ")
+    par._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+    par.add_run(" -")
+
+
+def _repeat_rows(table, n: int) -> None:
+    """Mark the first ``n`` rows as header rows, repeated on every page the table runs to."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for row in table.rows[:n]:
+        trpr = row._tr.get_or_add_trPr()
+        el = OxmlElement("w:tblHeader")
+        el.set(qn("w:val"), "true")
+        trpr.append(el)
+
+
+def to_docx(spec: ReportSpec, path: Path, page_numbers: bool = False, running_header: str = "",
+            repeat_header: bool = False) -> None:
+    """Word in the official layout. Options for fixtures: page numbers in the footer, a running
+    header line, and the tables' header rows repeated on each page."""
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     doc = docx.Document()
     _cjk_font(doc)
+    if page_numbers:
+        _page_number_footer(doc)
+    if running_header:
+        doc.sections[0].header.paragraphs[0].text = running_header
     for item in outline(spec):
         kind = item[0]
         if kind == "title":
@@ -161,6 +193,8 @@ def to_docx(spec: ReportSpec, path: Path) -> None:
                 for par in cell.paragraphs:
                     for run in par.runs:
                         run.font.size = Pt(7 if grid.width > 4 else 9)
+            if repeat_header:
+                _repeat_rows(table, min(c.row for c in grid.cells if c.key is not None))
         else:
             p = doc.add_paragraph(item[1])
             if kind == "sign":
@@ -172,14 +206,15 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def to_pdf(spec: ReportSpec, path: Path) -> None:
-    """docx → PDF with LibreOffice; raises RuntimeError when LibreOffice is not installed."""
+def to_pdf(spec: ReportSpec, path: Path, **options) -> None:
+    """docx → PDF with LibreOffice (``options`` as for :func:`to_docx`); raises RuntimeError
+    when LibreOffice is not installed."""
     exe = soffice()
     if exe is None:
         raise RuntimeError("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / (path.stem + ".docx")
-        to_docx(spec, src)
+        to_docx(spec, src, **options)
         subprocess.run([exe, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", "pdf",
                         "--outdir", tmp, str(src)], check=True, capture_output=True, timeout=180)
         shutil.move(str(Path(tmp) / (path.stem + ".pdf")), path)
@@ -194,6 +229,7 @@ WRITERS = {
 }
 
 
-def render(spec: ReportSpec, fmt: str, path: Path) -> Path:
-    WRITERS[fmt](spec, path)
+def render(spec: ReportSpec, fmt: str, path: Path, **options) -> Path:
+    """Write ``spec`` as ``fmt`` to ``path``; ``options`` are layout options of the docx and pdf writers."""
+    WRITERS[fmt](spec, path, **options)
     return path

@@ -1,0 +1,69 @@
+"""Is the text layer there, and can it be trusted?
+
+- No characters on any page: the PDF is pictures of pages (``scanned_pdf``).
+- Characters whose font has no Unicode map (PDFium flags them; pdfminer writes
+  ``(cid:123)``; some fonts give U+FFFD or private-use code points): the page is read again
+  with the other text source, pdfminer through pdfplumber. If that is no better, the report
+  fails (``unreadable_text_layer``) rather than give numbers read from the wrong glyphs.
+"""
+from __future__ import annotations
+
+import io
+
+from ...errors import SCANNED_PDF, UNREADABLE_TEXT_LAYER, ExtractError
+from .scan import Char, PageScan, bad_char
+
+MAX_BAD = 0.01  # share of a page's characters that may be unreadable (a symbol bullet, say)
+FEW = 10  # a page with fewer characters than this and an image is a picture of a page
+
+
+def unreadable(chars: list[Char]) -> bool:
+    seen = [c for c in chars if not c.text.isspace()]
+    bad = sum(1 for c in seen if bad_char(c))
+    return bad > max(2, MAX_BAD * len(seen))
+
+
+def pdfminer_chars(data: bytes, number: int) -> list[Char]:
+    """The page's characters as pdfminer reads them (the second text source)."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data), pages=[number]) as pdf:
+        page = pdf.pages[0]
+        x_off, top_off = float(page.mediabox[0]), 0.0
+        return [Char(c["text"], c["x0"] - x_off, c["x1"] - x_off, c["top"] - top_off, c["bottom"] - top_off,
+                     c["bottom"] - c["top"]) for c in page.chars]
+
+
+def _picture(s: PageScan) -> bool:
+    return len([c for c in s.chars if not c.text.isspace()]) < FEW and (s.images > 0 or not s.chars)
+
+
+def check(scans: list[PageScan], data: bytes) -> list[str]:
+    """Raise when there is no usable text layer; swap in pdfminer's text where it reads better."""
+    if all(_picture(s) for s in scans):
+        images = sum(s.images for s in scans)
+        raise ExtractError(SCANNED_PDF, "no text layer: scanned PDF" +
+                           (f" ({images} images on {len(scans)} pages)" if images else "") +
+                           "; run OCR on it first (for example ocrmypdf) and read the result")
+    warnings = []
+    failed = []
+    for s in scans:
+        if not unreadable(s.chars):
+            if _picture(s) and s.images:
+                warnings.append(f"page {s.number} is a picture without text (its tables, if any, were not read)")
+            continue
+        try:
+            other = pdfminer_chars(data, s.number)
+        except Exception:  # noqa: BLE001 - a second source that fails is just not better
+            other = []
+        if other and not unreadable(other):
+            s.chars, s.source = other, "pdfminer"
+            warnings.append(f"page {s.number}: text read with pdfminer (PDFium found glyphs without a Unicode map)")
+        else:
+            failed.append(s.number)
+    if failed:
+        pages = ", ".join(map(str, failed))
+        raise ExtractError(UNREADABLE_TEXT_LAYER, f"text layer unreadable: font without Unicode map (page {pages}); "
+                           "the characters cannot be turned into text reliably, so no numbers were read; "
+                           "run OCR on the pages or get a better copy of the report")
+    return warnings
