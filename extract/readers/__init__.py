@@ -26,7 +26,13 @@ def _markdown(data: bytes, source: str) -> Document:
     return read_markdown(data, source)
 
 
-READERS: dict[str, Reader] = {"txt": _text, "md": _markdown}
+def _html(data: bytes, source: str) -> Document:
+    from .html import read_html
+
+    return read_html(data, source)
+
+
+READERS: dict[str, Reader] = {"txt": _text, "md": _markdown, "html": _html}
 
 
 def register(fmt: str, reader: Reader) -> None:
