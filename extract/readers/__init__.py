@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..document import Document
-from ..errors import NEEDS_CONVERTER, UNKNOWN_FORMAT, ExtractError
+from ..errors import UNKNOWN_FORMAT, ExtractError
 from .detect import sniff
 
 Reader = Callable[[bytes, str], Document]
@@ -32,7 +32,19 @@ def _html(data: bytes, source: str) -> Document:
     return read_html(data, source)
 
 
-READERS: dict[str, Reader] = {"txt": _text, "md": _markdown, "html": _html}
+def _docx(data: bytes, source: str) -> Document:
+    from .word import read_docx
+
+    return read_docx(data, source)
+
+
+def _doc(data: bytes, source: str) -> Document:
+    from .convert import read_legacy_word
+
+    return read_legacy_word(data, source)
+
+
+READERS: dict[str, Reader] = {"txt": _text, "md": _markdown, "html": _html, "docx": _docx, "doc": _doc}
 
 
 def register(fmt: str, reader: Reader) -> None:
@@ -44,7 +56,5 @@ def read(data: bytes, source: str) -> Document:
     fmt = sniff(data, source)
     reader = READERS.get(fmt)
     if reader is None:
-        if fmt == "doc":
-            raise ExtractError(NEEDS_CONVERTER, "legacy Word (.doc/.wps) files are not read yet; save it as .docx")
         raise ExtractError(UNKNOWN_FORMAT, f"no reader for {fmt} files yet")
     return reader(data, source)

@@ -3,11 +3,10 @@ official layout with real merged cells. One outline, one writer per format."""
 from __future__ import annotations
 
 import html
-import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
+from ..readers.convert import convert
 from ..templates import TEMPLATES
 from .layout import Grid, grids
 from .spec import ReportSpec
@@ -168,21 +167,12 @@ def to_docx(spec: ReportSpec, path: Path) -> None:
     doc.save(str(path))
 
 
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def to_pdf(spec: ReportSpec, path: Path) -> None:
-    """docx → PDF with LibreOffice; raises RuntimeError when LibreOffice is not installed."""
-    exe = soffice()
-    if exe is None:
-        raise RuntimeError("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+    """docx → PDF with LibreOffice; raises ExtractError (needs_converter) when LibreOffice is not installed."""
     with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / (path.stem + ".docx")
+        src = Path(tmp) / "report.docx"
         to_docx(spec, src)
-        subprocess.run([exe, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", "pdf",
-                        "--outdir", tmp, str(src)], check=True, capture_output=True, timeout=180)
-        shutil.move(str(Path(tmp) / (path.stem + ".pdf")), path)
+        path.write_bytes(convert(src.read_bytes(), ".docx", "pdf", "the rendered report"))
 
 
 WRITERS = {
