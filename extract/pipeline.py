@@ -88,7 +88,7 @@ def analyse(doc: Document, rid: str, source_path: str, size: int) -> FileResult:
     report.cells_found, report.cells_expected = found, len(in_template)
     report.checks_failed = sum(1 for c in result.checks if c.status == "fail")
     report.status = "ok" if found == len(in_template) else ("partial" if found else "failed")
-    notes = list(dict.fromkeys(mapped.notes))
+    notes = list(dict.fromkeys(doc.warnings + mapped.notes))
     if found == 0:
         notes.insert(0, "no cell of the statistical tables was found")
     report.note = "; ".join(notes)

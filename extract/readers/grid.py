@@ -81,7 +81,7 @@ def repair_spans(rows: list[list[RawCell]]) -> tuple[list[Placed], list[str]]:
     if n < 3:
         return placed, []
     usual = Counter(widths).most_common(1)[0][0]
-    notes = []
+    declared = dict(spans)
     for r in range(1, n):
         widths = _widths(placed, n)
         if widths[r] == usual:
@@ -100,10 +100,10 @@ def repair_spans(rows: list[list[RawCell]]) -> tuple[list[Placed], list[str]]:
             again = place(rows, spans)
             if _widths(again, n)[r] == usual:
                 placed = again
-                label = p.cell.text[:20] or f"r{p.row}c{p.col}"
-                notes.append(f"rowspan of {label!r} changed from {old} to {spans[id(p.cell)]} to fit the table's grid")
                 break
             spans[id(p.cell)] = old
+    notes = [f"rowspan of the cell {p.cell.text[:20] or f'r{p.row}c{p.col}'!r} repaired from {declared[id(p.cell)]} "
+             f"to {p.rowspan} rows to fit the table's grid" for p in placed if p.rowspan != min(declared[id(p.cell)], n - p.row)]
     return placed, notes
 
 

@@ -186,8 +186,9 @@ def _title_element(body: Tag, root: Tag) -> Tag | None:
         if el.find_parent("a") is not None:
             continue
         text = clean_line(el.get_text(""))
-        if not (6 <= len(text) <= 80) or not _REPORT_TITLE.search(text) or properties.key_values(text) is not None:
-            continue
+        if not (6 <= len(text) <= 80) or not _REPORT_TITLE.search(text) or re.search(r"[。，；;,]", text) \
+                or properties.key_values(text) is not None:
+            continue  # a title is one short line naming the report, not a sentence or a key：value line
         if id(el) in inside:
             return el
         if order[id(el)] < order.get(id(root), 0):

@@ -152,14 +152,18 @@ def to_docx(spec: ReportSpec, path: Path) -> None:
             grid: Grid = item[2]
             table = doc.add_table(rows=grid.height, cols=grid.width)
             table.style = "Table Grid"
+            # every grid position once (table.cell() walks the whole table on each call); text
+            # first, then merges, which keep the top-left cell's text
+            slots = [cell for row in table.rows for cell in row.cells]
             for c in grid.cells:
-                cell = table.cell(c.row, c.col)
-                if c.rowspan > 1 or c.colspan > 1:
-                    cell = cell.merge(table.cell(c.row + c.rowspan - 1, c.col + c.colspan - 1))
+                cell = slots[c.row * grid.width + c.col]
                 cell.text = c.text
-                for par in cell.paragraphs:
-                    for run in par.runs:
-                        run.font.size = Pt(7 if grid.width > 4 else 9)
+                for run in cell.paragraphs[0].runs:
+                    run.font.size = Pt(7 if grid.width > 4 else 9)
+            for c in grid.cells:
+                if c.rowspan > 1 or c.colspan > 1:
+                    end = slots[(c.row + c.rowspan - 1) * grid.width + c.col + c.colspan - 1]
+                    slots[c.row * grid.width + c.col].merge(end)
         else:
             p = doc.add_paragraph(item[1])
             if kind == "sign":
