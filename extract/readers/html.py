@@ -25,6 +25,7 @@ from bs4.element import PreformattedString
 from ..document import Document, Paragraph
 from ..errors import EMPTY_FILE, ExtractError
 from . import properties
+from .detect import MHTML
 from .encoding import BOMS, decode
 from .grid import RawCell, is_layout, repair_spans, to_table
 from .inline import clean_line, join_wrapped
@@ -196,7 +197,16 @@ def _title_element(body: Tag, root: Tag) -> Tag | None:
     return before
 
 
+_TABLE_WORDS = re.compile(r"第二十条|申请人|行政复议|行政诉讼|信息内容|本年度办理结果")
+
+
+def _report_tables(el: Tag) -> set[int]:
+    return {id(t) for t in el.find_all("table") if _TABLE_WORDS.search(t.get_text(""))}
+
+
 def content_root(body: Tag) -> Tag:
+    """Down from ``body`` while one child holds most of the non-link text, holds block elements (it
+    is not a single line) and holds every table of the report's words; then widened to the title."""
     weights = _weights(body)
     total = weights[id(body)] or 1
     node = body
@@ -204,6 +214,8 @@ def content_root(body: Tag) -> Tag:
         kids = [c for c in node.children if isinstance(c, Tag)]
         best = max(kids, key=lambda c: weights.get(id(c), 0), default=None)
         if best is None or weights.get(id(best), 0) < 0.6 * total:
+            break
+        if not any(d.name in _BLOCK for d in best.find_all(True)) or _report_tables(node) - _report_tables(best):
             break
         node = best
     title = _title_element(body, node)
@@ -326,7 +338,26 @@ def _span(td: Tag, attr: str) -> int:
 
 # ------------------------------------------------------------------ reader
 
+def mhtml_page(data: bytes) -> bytes | None:
+    """The HTML part of a single-file web page (.mht, also Word's "web page" saved as .doc), or None."""
+    if not MHTML.match(data[:2048]):
+        return None
+    import email
+    from email import policy
+
+    msg = email.message_from_bytes(data, policy=policy.compat32)
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset()
+            if charset and not declared_charset(payload):
+                payload = f'<meta charset="{charset}">'.encode("ascii") + payload
+            return payload
+    return None
+
+
 def read_html(data: bytes, source: str, fmt: str = "html") -> Document:
+    data = mhtml_page(data) or data
     text, encoding = decode_html(data)
     blocks, props, notes = html_blocks(text)
     if not blocks:
