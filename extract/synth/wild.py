@@ -161,7 +161,7 @@ def _value_runs(spec: ReportSpec, grid: Grid, table, rows: tuple[str, ...]):
 
 def to_wild_docx(spec: ReportSpec, path: Path) -> None:
     import docx
-    from docx.oxml import parse_xml
+    from docx.oxml import OxmlElement, parse_xml
     from docx.oxml.ns import qn
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -200,7 +200,7 @@ def to_wild_docx(spec: ReportSpec, path: Path) -> None:
     if len(runs) > 1:
         ghost = copy.deepcopy(runs[1]._r)
         runs[1]._r.addnext(ghost)
-        ghost.get_or_add_rPr().append(parse_xml(f"<w:vanish {_NS}/>"))
+        ghost.get_or_add_rPr().append(OxmlElement("w:vanish"))
         ghost.find(qn("w:t")).text = "5"
     if len(runs) > 2:
         doc.add_comment(runs[2], text="请核对：原稿为888件", author="审核", initials="SH")
