@@ -153,15 +153,22 @@ def test_password_protected_word_file():
 
 
 @pytest.mark.skipif(convert.soffice() is None, reason="LibreOffice (soffice) is not installed")
-def test_legacy_doc_converted_by_libreoffice(tmp_path):
+@pytest.mark.parametrize("fmt, name", [("doc", "report.doc"), ("rtf", "report.doc")])
+def test_legacy_word_converted_by_libreoffice(fmt, name, tmp_path):
     spec = random_spec(9, template="2021")
     docx = render(spec, "docx", tmp_path / "report.docx").read_bytes()
-    doc = convert.convert(docx, ".docx", "doc")
-    assert doc.startswith(OLE2)
-    res = process_bytes(doc, "report.doc")
-    assert res.errors == [] and res.report.format == "doc"
+    legacy = convert.convert(docx, ".docx", fmt)
+    assert legacy.startswith(OLE2 if fmt == "doc" else b"{\\rtf")
+    res = process_bytes(legacy, name)
+    assert res.errors == [] and res.report.format == fmt
     got = {(f.table, f.row, f.column): f for f in res.facts}
     assert all(got[tuple(k)].raw == raw for k, raw in spec.cells.items())
+
+
+def test_rtf_without_libreoffice_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(convert, "soffice", lambda: None)
+    err = process_bytes(b"{\\rtf1\\ansi \\par}", "report.doc").errors[0]
+    assert err.code == "needs_converter" and "LibreOffice" in err.message
 
 
 def test_damaged_word_file():

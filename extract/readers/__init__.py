@@ -44,7 +44,13 @@ def _doc(data: bytes, source: str) -> Document:
     return read_legacy_word(data, source)
 
 
-READERS: dict[str, Reader] = {"txt": _text, "md": _markdown, "html": _html, "docx": _docx, "doc": _doc}
+def _rtf(data: bytes, source: str) -> Document:
+    from .convert import read_rtf
+
+    return read_rtf(data, source)
+
+
+READERS: dict[str, Reader] = {"txt": _text, "md": _markdown, "html": _html, "docx": _docx, "doc": _doc, "rtf": _rtf}
 
 
 def register(fmt: str, reader: Reader) -> None:

@@ -1,5 +1,5 @@
-"""Conversions by LibreOffice, when it is installed: legacy Word (.doc) and WPS (.wps) files to
-.docx for the Word reader, and (for synthetic fixtures) .docx to PDF."""
+"""Conversions by LibreOffice, when it is installed: legacy Word (.doc), WPS (.wps) and RTF files
+to .docx for the Word reader, and (for synthetic fixtures) .docx to PDF."""
 from __future__ import annotations
 
 import shutil
@@ -52,6 +52,14 @@ def read_legacy_word(data: bytes, source: str):
 
     if _ENCRYPTED in data:
         raise ExtractError(ENCRYPTED, "the Word file is protected by a password; save a copy without the password")
-    converted = convert(data, Path(source).suffix.lower() if Path(source).suffix.lower() in (".doc", ".wps", ".dot")
-                        else ".doc", "docx", "a legacy Word/WPS (.doc/.wps) file")
+    suffix = Path(source).suffix.lower()
+    converted = convert(data, suffix if suffix in (".doc", ".wps", ".dot", ".wpt") else ".doc", "docx",
+                        "a legacy Word/WPS (.doc/.wps) file")
     return read_docx(converted, source, fmt="doc")
+
+
+def read_rtf(data: bytes, source: str):
+    """An RTF file (often published under .doc): converted to .docx by LibreOffice, then read as Word."""
+    from .word import read_docx
+
+    return read_docx(convert(data, ".rtf", "docx", "an RTF file"), source, fmt="rtf")

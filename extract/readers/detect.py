@@ -5,7 +5,7 @@ import io
 import re
 import zipfile
 
-from ..errors import CORRUPT, EMPTY_FILE, NEEDS_CONVERTER, UNKNOWN_FORMAT, ExtractError
+from ..errors import CORRUPT, EMPTY_FILE, UNKNOWN_FORMAT, ExtractError
 from .encoding import decode
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -16,7 +16,7 @@ MHTML = re.compile(rb"^\s*(?:[\w-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)*?(?:MI
 
 
 def sniff(data: bytes, name: str = "") -> str:
-    """Return ``pdf``, ``docx``, ``doc``, ``html``, ``md`` or ``txt``; raise when none fits."""
+    """Return ``pdf``, ``docx``, ``doc``, ``rtf``, ``html``, ``md`` or ``txt``; raise when none fits."""
     if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ExtractError(EMPTY_FILE, "the file is empty")
     head = data[:1024]
@@ -36,7 +36,7 @@ def sniff(data: bytes, name: str = "") -> str:
     if MHTML.match(data[:2048]) and b"text/html" in data[:65536]:
         return "html"
     if data.lstrip().startswith(b"{\\rtf"):
-        raise ExtractError(NEEDS_CONVERTER, "RTF files are not read; save the file as .docx or .txt")
+        return "rtf"
     lower = name.lower()
     text, _ = decode(data[:65536] if len(data) > 65536 else data, partial=len(data) > 65536)
     if not text.strip():
