@@ -227,3 +227,21 @@ def test_right_spans_left_alone():
             [("B", 1, 2), ("v3", 1, 1)]]
     grid, notes = _grid(rows)
     assert grid["A"] == (0, 0, 2) and notes == []
+
+
+def test_signature_table_and_hidden_copy():
+    spec = random_spec(12, template="2021")
+    spec.published = ""  # the page states no date but the signature's
+    page = to_portal_html(spec).decode("gbk")
+    # the signature in a one-row borderless table, and a hidden print copy of the article before it
+    sign = f"<table><tr><td>{spec.agency}</td><td>{spec.year + 1}年2月3日</td></tr></table>"
+    page = page.replace('<div class="share">', sign + '<div class="share">')
+    body = page[page.index('<div class="TRS_Editor">'):page.index("</td></tr></table>")]
+    page = page.replace('<div class="article">', '<div style="display:none" class="print-copy"><p>旧稿：</p>'
+                        + body * 2 + '</div><div class="article">')
+    doc = read_html(page.encode("utf-8"), "page.html")
+    assert "旧稿" not in doc.text()
+    paragraphs = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert paragraphs[-2:] == [spec.agency, f"{spec.year + 1}年2月3日"]
+    res = process_bytes(page.encode("utf-8"), "page.html")
+    assert res.report.published == f"{spec.year + 1}-02-03" and res.report.status == "ok"

@@ -11,7 +11,8 @@ Steps for an HTML-style table (rows of cells with declared ``rowspan``/``colspan
 3. ``to_table``: the placed cells as a :class:`~extract.document.Table`.
 
 A table is *layout* (a frame around content, not data) when a cell holds another table, when
-it has a single cell, or when a cell holds more text than any form label (``is_layout``).
+it has a single cell or column, when a cell holds more text than any form label, or when it
+is one row without a number (``is_layout``).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..document import Cell, Table
+from ..textnorm import is_value_text
 
 LABEL_MAX = 200  # longer than any label or value of the national forms: such a cell holds prose
 
@@ -40,8 +42,15 @@ class Placed:
     rowspan: int
 
 
-def is_layout(n_cells: int, has_nested_table: bool, longest_text: int) -> bool:
-    return has_nested_table or n_cells <= 1 or longest_text > LABEL_MAX
+def is_layout(rows: list[list[str]], has_nested_table: bool) -> bool:
+    """A frame around content rather than data: it holds a table, is a single cell or a single
+    column, holds prose, or is one row without a number (a signature line: agency | date)."""
+    texts = [t.strip() for row in rows for t in row]
+    if has_nested_table or len(texts) <= 1 or max(len(r) for r in rows) <= 1:
+        return True
+    if max(len(t) for t in texts) > LABEL_MAX:
+        return True
+    return len(rows) == 1 and not any(t and is_value_text(t) for t in texts)
 
 
 def place(rows: list[list[RawCell]], spans: dict[int, int]) -> list[Placed]:

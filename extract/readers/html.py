@@ -164,7 +164,8 @@ def _weights(root: Tag) -> dict[int, int]:
         link = in_link or el.name == "a"
         for child in el.children:
             if isinstance(child, Tag):
-                total += walk(child, link)
+                if not _hidden(child):
+                    total += walk(child, link)
             elif isinstance(child, NavigableString) and not isinstance(child, PreformattedString) and not link:
                 total += len(_CJK_OR_DIGIT.findall(str(child)))
         weights[id(el)] = total
@@ -315,10 +316,10 @@ class Flow:
             self.brk()
             caption.decompose()
         rows = [[td for td in _cells(tr) if not _hidden(td)] for tr in _own_rows(el)]
+        if not any(rows):
+            return
         texts = [[self.cell_text(td) for td in row] for row in rows]
-        n_cells = sum(len(r) for r in rows)
-        longest = max((len(t) for row in texts for t in row), default=0)
-        if is_layout(n_cells, el.find("table") is not None, longest):
+        if is_layout([t for t in texts if t], el.find("table") is not None):
             for row in rows:
                 for td in row:
                     self.walk(td)

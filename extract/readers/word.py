@@ -375,10 +375,12 @@ class Body:
 
     def table(self, tbl) -> None:
         rows = [tr for tr in _children(tbl, "tr") if not _deleted_row(tr)]
-        tcs = [tc for tr in rows for tc in _children(tr, "tc")]
+        cells = [list(_children(tr, "tc")) for tr in rows]
+        tcs = [tc for row in cells for tc in row]
         nested = any(tc.find(".//" + w("tbl")) is not None for tc in tcs)
-        longest = max((len(_all_text(tc).strip()) for tc in tcs), default=0)
-        if is_layout(len(tcs), nested, longest):
+        if not tcs:
+            return
+        if is_layout([[_all_text(tc) for tc in row] for row in cells if row], nested):
             for tc in tcs:
                 if _merge(tc, "vMerge") != "continue":  # a merge's continuation holds nothing of its own
                     self.container(tc)
