@@ -184,3 +184,59 @@ def test_truncated_word_file():
     data = _blank()[:5000]
     err = process_bytes(data, BLANK).errors[0]
     assert err.code == "corrupt_file"
+
+
+def test_signature_table_and_html_chunk(tmp_path):
+    """A signature in a one-row table is text; an HTML chunk a web editor imported is read."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    spec = random_spec(13, template="2019")
+    spec.published = ""
+    path = render(spec, "docx", tmp_path / "report.docx")
+    doc = docx.Document(str(path))
+    sign = doc.add_table(rows=1, cols=2)
+    sign.cell(0, 0).text, sign.cell(0, 1).text = spec.agency, f"{spec.year + 1}年3月4日"
+    chunk = Part(PackURI("/word/afchunk1.htm"), "text/html",
+                 "<html><body><p>附：本报告电子版可在本机关网站下载。</p></body></html>".encode("utf-8"), doc.part.package)
+    rid = doc.part.relate_to(chunk, RT.A_F_CHUNK)
+    sign._tbl.addnext(parse_xml(f'<w:altChunk xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+                                f'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="{rid}"/>'))
+    doc.save(str(path))
+    data = path.read_bytes()
+    paragraphs = [b.text for b in read_docx(data, "report.docx").blocks if isinstance(b, Paragraph)]
+    assert paragraphs[-3:] == [spec.agency, f"{spec.year + 1}年3月4日", "附：本报告电子版可在本机关网站下载。"]
+    res = process_bytes(data, "report.docx")
+    assert res.report.published == f"{spec.year + 1}-03-04" and res.report.status == "ok"
+
+
+def test_numbering_through_styles_levels_and_restarts():
+    from docx.oxml import parse_xml
+
+    from extract.readers.word import Numbering
+
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    numbering = parse_xml(
+        f'<w:numbering {ns}><w:abstractNum w:abstractNumId="1">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/>'
+        '<w:suff w:val="nothing"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/>'
+        '<w:suff w:val="nothing"/></w:lvl>'
+        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>'
+        '</w:abstractNum><w:num w:numId="5"><w:abstractNumId w:val="1"/></w:num></w:numbering>')
+    styles = parse_xml(
+        f'<w:styles {ns}><w:style w:styleId="H1"><w:pPr><w:numPr><w:numId w:val="5"/></w:numPr></w:pPr></w:style>'
+        '<w:style w:styleId="H1b"><w:basedOn w:val="H1"/></w:style></w:styles>')
+
+    def p(style=None, ilvl=None):
+        ppr = f'<w:pStyle w:val="{style}"/>' if style else ""
+        if ilvl is not None:
+            ppr += f'<w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="5"/></w:numPr>'
+        return parse_xml(f"<w:p {ns}><w:pPr>{ppr}</w:pPr></w:p>")
+
+    n = Numbering(numbering, styles)
+    labels = [n.label(x) for x in (p("H1"), p(ilvl=1), p(ilvl=1), p(ilvl=2), p("H1b"), p(ilvl=1), p(ilvl=2), p())]
+    assert labels == ["一、", "（一）", "（二）", "1. ", "二、", "（一）", "1. ", ""]
