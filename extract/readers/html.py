@@ -24,6 +24,8 @@ from bs4.element import PreformattedString
 
 from ..document import Document, Paragraph
 from ..errors import EMPTY_FILE, ExtractError
+from ..templates import TEMPLATES, TITLE_WORDS
+from ..textnorm import nfkc, plain, squash
 from . import properties
 from .detect import MHTML
 from .encoding import BOMS, decode
@@ -151,7 +153,7 @@ def _info_lines(body: Tag, root: Tag, props: dict[str, str]) -> None:
 
 # ------------------------------------------------------------------ 3. the element holding the report
 
-_REPORT_TITLE = re.compile(r"政府信息公开.{0,12}报告|政务公开.{0,8}报告|信息公开年报")
+_REPORT_TITLE = re.compile(TITLE_WORDS)
 _CJK_OR_DIGIT = re.compile(r"[\u4e00-\u9fff0-9]")
 
 
@@ -188,7 +190,7 @@ def _title_element(body: Tag, root: Tag) -> Tag | None:
         if el.find_parent("a") is not None:
             continue
         text = clean_line(el.get_text(""))
-        if not (6 <= len(text) <= 80) or not _REPORT_TITLE.search(text) or re.search(r"[。，；;,]", text) \
+        if not (6 <= len(text) <= 80) or not _REPORT_TITLE.search(squash(nfkc(text))) or re.search(r"[。，；;,]", text) \
                 or properties.key_values(text) is not None:
             continue  # a title is one short line naming the report, not a sentence or a key：value line
         if id(el) in inside:
@@ -198,11 +200,18 @@ def _title_element(body: Tag, root: Tag) -> Tag | None:
     return before
 
 
-_TABLE_WORDS = re.compile(r"第二十条|申请人|行政复议|行政诉讼|信息内容|本年度办理结果")
+# column words of the national tables (本年制发件数, 自然人, 结果维持 …): a table holding one is the report's
+_TABLE_WORDS = tuple(sorted({plain(c.label) for t in TEMPLATES.values() for spec in t.tables.values()
+                             for block in spec.blocks for c in block.columns if len(plain(c.label)) >= 4}))
 
 
 def _report_tables(el: Tag) -> set[int]:
-    return {id(t) for t in el.find_all("table") if _TABLE_WORDS.search(t.get_text(""))}
+    out = set()
+    for table in el.find_all("table"):
+        text = plain(table.get_text(""))
+        if any(word in text for word in _TABLE_WORDS):
+            out.add(id(table))
+    return out
 
 
 def content_root(body: Tag) -> Tag:
