@@ -375,12 +375,12 @@ class Body:
 
     def table(self, tbl) -> None:
         rows = [tr for tr in _children(tbl, "tr") if not _deleted_row(tr)]
-        cells = [list(_children(tr, "tc")) for tr in rows]
-        tcs = [tc for row in cells for tc in row]
-        nested = any(tc.find(".//" + w("tbl")) is not None for tc in tcs)
+        tc_rows = [list(_children(tr, "tc")) for tr in rows]
+        tcs = [tc for row in tc_rows for tc in row]
         if not tcs:
             return
-        if is_layout([[_all_text(tc) for tc in row] for row in cells if row], nested):
+        nested = any(tc.find(".//" + w("tbl")) is not None for tc in tcs)
+        if is_layout([[_all_text(tc) for tc in row] for row in tc_rows if row], nested):
             for tc in tcs:
                 if _merge(tc, "vMerge") != "continue":  # a merge's continuation holds nothing of its own
                     self.container(tc)
@@ -452,15 +452,26 @@ class Body:
             self.notes.append(f"an embedded {chunk.content_type} part was not read")
 
 
+def core_title(package) -> str:
+    """The title the file's own properties state (docProps/core.xml), if it has that part."""
+    from docx.opc.constants import CONTENT_TYPE as CT
+
+    for part in package.iter_parts():
+        if part.content_type == CT.OPC_CORE_PROPERTIES:
+            try:
+                el = _xml(part).find("{http://purl.org/dc/elements/1.1/}title")
+            except Exception:  # a damaged properties part is not worth failing the file for
+                return ""
+            return clean_line(el.text or "") if el is not None else ""
+    return ""
+
+
 def read_docx(data: bytes, source: str, fmt: str = "docx") -> Document:
     part, body, numbering, styles = open_parts(data)
     walker = Body(part, Numbering(numbering, styles))
     walker.container(body)
     props: dict[str, str] = {}
-    try:
-        title = part.package.core_properties.title or ""
-    except Exception:  # a damaged core-properties part is not worth failing the file for
-        title = ""
-    if title.strip():
-        properties.merge(props, "title", clean_line(title))
+    title = core_title(part.package)
+    if title:
+        properties.merge(props, "title", title)
     return Document(source=source, format=fmt, blocks=walker.blocks, properties=props, warnings=walker.notes)
