@@ -360,9 +360,12 @@ class Body:
                 self.container(child)
 
     def lines(self, p, floats: list) -> list[str]:
-        out: list[str] = [self.numbering.label(p)]
+        """The paragraph's lines, its list number (if any) in front; a number alone is not text."""
+        label = self.numbering.label(p)
+        out: list[str] = []
         paragraph_text(p, out, floats)
-        return "".join(out).split("\n")
+        text = "".join(out)
+        return (label + text if text.strip() else text).split("\n")
 
     def paragraph(self, p) -> None:
         floats: list = []
