@@ -35,6 +35,11 @@ class ReportSpec:
         return p.value if p.kind == "number" else None
 
 
+DEFAULT_OVERVIEW = ("本机关认真贯彻落实《中华人民共和国政府信息公开条例》，扎实做好政府信息公开工作。",
+                    "（一）主动公开。及时公开重点领域信息。", "（二）依申请公开。依法依规办理申请。")
+DEFAULT_PROBLEMS = ("（一）存在的主要问题。政策解读形式较为单一。", "（二）改进措施。丰富解读形式，加强队伍建设。")
+
+
 def spec_from_cells(cells: Iterable[dict], meta: dict) -> ReportSpec:
     """A report printing given cells: rows with ``table,row,column,value,status`` (the truth files'
     and ``facts.csv``'s columns) and ``meta`` with ``agency,year,template,published,doc_number``.
@@ -59,10 +64,6 @@ def spec_from_cells(cells: Iterable[dict], meta: dict) -> ReportSpec:
                       cells=printed, published=meta.get("published") or "", doc_number=meta.get("doc_number") or "",
                       overview=list(DEFAULT_OVERVIEW), problems=list(DEFAULT_PROBLEMS))
 
-
-DEFAULT_OVERVIEW = ("本机关认真贯彻落实《中华人民共和国政府信息公开条例》，扎实做好政府信息公开工作。",
-                    "（一）主动公开。及时公开重点领域信息。", "（二）依申请公开。依法依规办理申请。")
-DEFAULT_PROBLEMS = ("（一）存在的主要问题。政策解读形式较为单一。", "（二）改进措施。丰富解读形式，加强队伍建设。")
 
 AGENCIES = ["平潭综合实验区", "漳州市二轻集体工业联社", "沭阳县人民政府", "淮安市洪泽区人民政府", "厦门市思明区教育局",
             "武汉市生态环境局", "会昌县中村乡人民政府", "上海市科学技术委员会", "长沙市岳麓区市场监督管理局",
