@@ -5,6 +5,7 @@ registered for it. Each reader keeps its format's quirks to itself.
 """
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Callable
 
 from ..document import Document
@@ -14,43 +15,23 @@ from .detect import sniff
 Reader = Callable[[bytes, str], Document]
 
 
-def _text(data: bytes, source: str) -> Document:
-    from .text import read_text
+def _lazy(module: str, name: str) -> Reader:
+    """A reader imported on first use: reading text files never loads bs4, python-docx or LibreOffice."""
 
-    return read_text(data, source)
+    def reader(data: bytes, source: str) -> Document:
+        return getattr(import_module(f"{__name__}.{module}"), name)(data, source)
 
-
-def _markdown(data: bytes, source: str) -> Document:
-    from .markdown import read_markdown
-
-    return read_markdown(data, source)
+    return reader
 
 
-def _html(data: bytes, source: str) -> Document:
-    from .html import read_html
-
-    return read_html(data, source)
-
-
-def _docx(data: bytes, source: str) -> Document:
-    from .word import read_docx
-
-    return read_docx(data, source)
-
-
-def _doc(data: bytes, source: str) -> Document:
-    from .convert import read_legacy_word
-
-    return read_legacy_word(data, source)
-
-
-def _rtf(data: bytes, source: str) -> Document:
-    from .convert import read_rtf
-
-    return read_rtf(data, source)
-
-
-READERS: dict[str, Reader] = {"txt": _text, "md": _markdown, "html": _html, "docx": _docx, "doc": _doc, "rtf": _rtf}
+READERS: dict[str, Reader] = {
+    "txt": _lazy("text", "read_text"),
+    "md": _lazy("markdown", "read_markdown"),
+    "html": _lazy("html", "read_html"),
+    "docx": _lazy("word", "read_docx"),
+    "doc": _lazy("convert", "read_legacy_word"),  # .doc/.wps via LibreOffice
+    "rtf": _lazy("convert", "read_rtf"),
+}
 
 
 def register(fmt: str, reader: Reader) -> None:
