@@ -6,7 +6,7 @@ import html
 import tempfile
 from pathlib import Path
 
-from ..readers.convert import convert
+from ..readers.convert import convert, soffice  # noqa: F401  (soffice: kept importable from here)
 from ..templates import TEMPLATES
 from .layout import Grid, grids
 from .spec import ReportSpec
