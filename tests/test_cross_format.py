@@ -1,7 +1,7 @@
 """One report, every form: the same facts whichever format it was published in.
 
 Each report is rendered by the fixture generator (``extract.synth.fixtures``) from hand-checked
-truth in ../shared/truth (or from a random spec whose tables add up) as txt, md, html, a portal
+truth in ../shared/truth as txt, md, html, a portal
 page (GBK, site chrome, Word-pasted markup, a rowspan two rows short), docx, a Word file as
 people edit it (numbered headings, a table in a text box, a framed table, tracked changes,
 a comment, hidden text), and pdf where a PDF reader is registered and LibreOffice is installed.
@@ -13,18 +13,15 @@ import pytest
 from extract.pipeline import process_bytes
 from extract.readers import READERS
 from extract.readers.convert import soffice
-from extract.synth import random_spec
 from extract.synth.fixtures import FORMS, render_all, spec_from_truth
 from extract.textnorm import parse_value
 
 from conftest import TRUTH, need_shared
 
-REPORTS = ["zhangzhou-erqing-2019", "shuyang-fagaiju-2023", "pingtan-2022", "random-2021"]
+REPORTS = ["zhangzhou-erqing-2019", "shuyang-fagaiju-2023", "pingtan-2022"]  # the seed report and two 2021 reports
 
 
 def _spec(name):
-    if name.startswith("random-"):
-        return random_spec(7, template=name.split("-")[1])
     need_shared()
     return spec_from_truth(TRUTH / f"{name}.csv")
 

@@ -150,15 +150,31 @@ def test_password_protected_word_file():
 
 
 @pytest.mark.skipif(convert.soffice() is None, reason="LibreOffice (soffice) is not installed")
-@pytest.mark.parametrize("fmt, name", [("doc", "report.doc"), ("rtf", "report.doc")])
-def test_legacy_word_converted_by_libreoffice(fmt, name, tmp_path):
+def test_legacy_doc_converted_by_libreoffice(tmp_path):
     spec = random_spec(9, template="2021")
     docx = render(spec, "docx", tmp_path / "report.docx").read_bytes()
-    legacy = convert.convert(docx, ".docx", fmt)
-    assert legacy.startswith(OLE2 if fmt == "doc" else b"{\\rtf")
-    res = process_bytes(legacy, name)
-    assert res.errors == [] and res.report.format == fmt
+    legacy = convert.convert(docx, ".docx", "doc")
+    assert legacy.startswith(OLE2)
+    res = process_bytes(legacy, "report.doc")
+    assert res.errors == [] and res.report.format == "doc"
     assert misread(spec, res) == []
+
+
+def _rtf_text(text: str) -> str:
+    """Text as RTF writes it: \\uN? escapes (N a signed 16-bit number) for non-ASCII characters."""
+    return "".join(ch if ord(ch) < 128 else r"\u%d?" % (ord(ch) - 65536 if ord(ch) > 32767 else ord(ch)) for ch in text)
+
+
+RTF = (r"{\rtf1\ansi\ansicpg936\deff0{\fonttbl{\f0\fnil\fcharset134 SimSun;}}\f0 "
+       + _rtf_text("某区教育局2023年政府信息公开工作年度报告") + r"\par " + _rtf_text("一、总体情况") + r"\par }")
+
+
+@pytest.mark.skipif(convert.soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_rtf_converted_by_libreoffice():
+    res = process_bytes(RTF.encode("ascii"), "report.doc")
+    assert res.errors == [] and res.report.format == "rtf"
+    assert (res.report.agency, res.report.year) == ("某区教育局", 2023)
+    assert [s.number for s in res.sections if s.level == 1] == ["一、"]
 
 
 def test_rtf_without_libreoffice_says_what_to_install(monkeypatch):

@@ -3,10 +3,11 @@ official layout with real merged cells. One outline, one writer per format."""
 from __future__ import annotations
 
 import html
+import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
-from ..readers.convert import convert, soffice  # noqa: F401  (soffice: kept importable from here)
 from ..templates import TEMPLATES
 from .layout import Grid, grids
 from .spec import ReportSpec
@@ -152,18 +153,14 @@ def to_docx(spec: ReportSpec, path: Path) -> None:
             grid: Grid = item[2]
             table = doc.add_table(rows=grid.height, cols=grid.width)
             table.style = "Table Grid"
-            # every grid position once (table.cell() walks the whole table on each call); text
-            # first, then merges, which keep the top-left cell's text
-            slots = [cell for row in table.rows for cell in row.cells]
             for c in grid.cells:
-                cell = slots[c.row * grid.width + c.col]
-                cell.text = c.text
-                for run in cell.paragraphs[0].runs:
-                    run.font.size = Pt(7 if grid.width > 4 else 9)
-            for c in grid.cells:
+                cell = table.cell(c.row, c.col)
                 if c.rowspan > 1 or c.colspan > 1:
-                    end = slots[(c.row + c.rowspan - 1) * grid.width + c.col + c.colspan - 1]
-                    slots[c.row * grid.width + c.col].merge(end)
+                    cell = cell.merge(table.cell(c.row + c.rowspan - 1, c.col + c.colspan - 1))
+                cell.text = c.text
+                for par in cell.paragraphs:
+                    for run in par.runs:
+                        run.font.size = Pt(7 if grid.width > 4 else 9)
         else:
             p = doc.add_paragraph(item[1])
             if kind == "sign":
@@ -171,12 +168,21 @@ def to_docx(spec: ReportSpec, path: Path) -> None:
     doc.save(str(path))
 
 
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
 def to_pdf(spec: ReportSpec, path: Path) -> None:
-    """docx → PDF with LibreOffice; raises ExtractError (needs_converter) when LibreOffice is not installed."""
+    """docx → PDF with LibreOffice; raises RuntimeError when LibreOffice is not installed."""
+    exe = soffice()
+    if exe is None:
+        raise RuntimeError("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
     with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "report.docx"
+        src = Path(tmp) / (path.stem + ".docx")
         to_docx(spec, src)
-        path.write_bytes(convert(src.read_bytes(), ".docx", "pdf", "the rendered report"))
+        subprocess.run([exe, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", "pdf",
+                        "--outdir", tmp, str(src)], check=True, capture_output=True, timeout=180)
+        shutil.move(str(Path(tmp) / (path.stem + ".pdf")), path)
 
 
 WRITERS = {
