@@ -36,7 +36,8 @@ _SOURCE = Field("source_path", "string", "文件相对于输入目录的路径",
 
 REPORTS = Resource("reports", "报告：每个作为年度报告读取的文件一行", "One row per input file read as a report", (
     _REPORT_ID, _SOURCE,
-    Field("format", "string", "文件格式（按内容判断）", "pdf, docx, html, txt or md, decided by content"),
+    Field("format", "string", "文件格式（按内容判断；doc、rtf 经 LibreOffice 转换后读取）",
+          "pdf, docx, html, txt or md, decided by content; doc (legacy Word/WPS) and rtf, read after conversion by LibreOffice"),
     Field("agency", "string", "发布机关（标题或落款所印）", "Issuing agency as printed in the title or signature"),
     Field("agency_id", "string", "机关标识：行政区划代码:机关（跨年稳定，容忍简繁、OCR 错字、名称变化）",
           "Stable agency id <adcode>:<unit>, the same across naming drift, OCR slips and traditional characters", False),

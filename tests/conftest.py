@@ -57,3 +57,14 @@ def compare(result, stem: str) -> tuple[int, int, list[str], list[str]]:
             if f is not None and f.status == "ok":
                 silent.append(desc)
     return right, len(cells), wrong, silent
+
+
+def misread(spec, result) -> list[tuple]:
+    """Cells of a rendered spec that did not come back as printed: (key, printed, read, status)."""
+    facts = {(f.table, f.row, f.column): f for f in result.facts}
+    out = []
+    for key, raw in spec.cells.items():
+        f = facts.get(tuple(key))
+        if f is None or f.raw != raw or f.status != "ok":
+            out.append((tuple(key), raw, None if f is None else f.raw, None if f is None else f.status))
+    return out

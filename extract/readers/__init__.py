@@ -5,34 +5,34 @@ registered for it. Each reader keeps its format's quirks to itself.
 """
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Callable
 
 from ..document import Document
-from ..errors import NEEDS_CONVERTER, UNKNOWN_FORMAT, ExtractError
+from ..errors import UNKNOWN_FORMAT, ExtractError
 from .detect import sniff
 
 Reader = Callable[[bytes, str], Document]
 
 
-def _text(data: bytes, source: str) -> Document:
-    from .text import read_text
+def _lazy(module: str, name: str) -> Reader:
+    """A reader imported on first use: reading text files never loads bs4, python-docx or LibreOffice."""
 
-    return read_text(data, source)
+    def reader(data: bytes, source: str) -> Document:
+        return getattr(import_module(f"{__name__}.{module}"), name)(data, source)
 
-
-def _markdown(data: bytes, source: str) -> Document:
-    from .markdown import read_markdown
-
-    return read_markdown(data, source)
+    return reader
 
 
-def _pdf(data: bytes, source: str) -> Document:
-    from .pdf import read_pdf
-
-    return read_pdf(data, source)
-
-
-READERS: dict[str, Reader] = {"txt": _text, "md": _markdown, "pdf": _pdf}
+READERS: dict[str, Reader] = {
+    "txt": _lazy("text", "read_text"),
+    "md": _lazy("markdown", "read_markdown"),
+    "pdf": _lazy("pdf", "read_pdf"),
+    "html": _lazy("html", "read_html"),
+    "docx": _lazy("word", "read_docx"),
+    "doc": _lazy("convert", "read_legacy_word"),  # .doc/.wps via LibreOffice
+    "rtf": _lazy("convert", "read_rtf"),
+}
 
 
 def register(fmt: str, reader: Reader) -> None:
@@ -44,7 +44,5 @@ def read(data: bytes, source: str) -> Document:
     fmt = sniff(data, source)
     reader = READERS.get(fmt)
     if reader is None:
-        if fmt == "doc":
-            raise ExtractError(NEEDS_CONVERTER, "legacy Word (.doc/.wps) files are not read yet; save it as .docx")
         raise ExtractError(UNKNOWN_FORMAT, f"no reader for {fmt} files yet")
     return reader(data, source)

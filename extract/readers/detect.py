@@ -5,16 +5,18 @@ import io
 import re
 import zipfile
 
-from ..errors import CORRUPT, EMPTY_FILE, NEEDS_CONVERTER, UNKNOWN_FORMAT, ExtractError
+from ..errors import CORRUPT, EMPTY_FILE, UNKNOWN_FORMAT, ExtractError
 from .encoding import decode
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|table|div|p|meta|title)[\s>/]", re.I)
 _MD = re.compile(r"^(?:#{1,6}\s|\|?\s*:?-{3,}:?\s*\|)", re.M)
+# a single-file web page (.mht; also Word's "web page" saved under .doc)
+MHTML = re.compile(rb"^\s*(?:[\w-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)*?(?:MIME-Version:|Content-Type:\s*multipart/related)", re.I)
 
 
 def sniff(data: bytes, name: str = "") -> str:
-    """Return ``pdf``, ``docx``, ``doc``, ``html``, ``md`` or ``txt``; raise when none fits."""
+    """Return ``pdf``, ``docx``, ``doc``, ``rtf``, ``html``, ``md`` or ``txt``; raise when none fits."""
     if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ExtractError(EMPTY_FILE, "the file is empty")
     head = data[:1024]
@@ -31,8 +33,10 @@ def sniff(data: bytes, name: str = "") -> str:
         raise ExtractError(UNKNOWN_FORMAT, "the file is a ZIP archive but not a Word (.docx) document; unpack it and run on its contents")
     if data.startswith(OLE2):
         return "doc"
+    if MHTML.match(data[:2048]) and b"text/html" in data[:65536]:
+        return "html"
     if data.lstrip().startswith(b"{\\rtf"):
-        raise ExtractError(NEEDS_CONVERTER, "RTF files are not read; save the file as .docx or .txt")
+        return "rtf"
     lower = name.lower()
     text, _ = decode(data[:65536] if len(data) > 65536 else data, partial=len(data) > 65536)
     if not text.strip():

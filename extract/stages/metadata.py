@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ..document import Document, Paragraph
+from ..templates import TITLE_WORDS
 from ..textnorm import CN_DIGITS, cn_to_int, nfkc, squash
 from .sections import SectionRow
 
@@ -20,7 +21,7 @@ _DATE_LINE = re.compile(rf"^[(（\s]*(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,
 _DOC_NO = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,16}\s*[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,5}\s*号$")
 _YEAR_IN_TITLE = re.compile(rf"((?:19|20)\d{{2}}|{_CN_YEAR}{{4}})\s*年\s*度?")
 _PERIOD = re.compile(r"(?:统计|时限|期限|时间)[^。]{0,30}?自?\s*((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
-_REPORT_WORDS = re.compile(r"政府信息公开.{0,8}(?:年度)?(?:工作)?(?:年度)?报告|政务公开.{0,6}年度报告|信息公开年报")
+_REPORT_WORDS = re.compile(TITLE_WORDS)
 
 
 @dataclass

@@ -30,7 +30,7 @@ def _core(text: str) -> str:
     return core(text)
 
 
-def _coverage_score(leaf: str, alias: str) -> float:
+def _coverage_score(leaf: str, alias: str, fuzzy: bool = True) -> float:
     if not leaf or not alias:
         return 0.0
     if leaf == alias:
@@ -39,9 +39,12 @@ def _coverage_score(leaf: str, alias: str) -> float:
         return 0.6 + 0.4 * len(alias) / len(leaf)
     if leaf in alias and len(leaf) >= 3:
         return 0.55 + 0.4 * len(leaf) / len(alias)
-    if min(len(leaf), len(alias)) < 4:
+    if not fuzzy or min(len(leaf), len(alias)) < 4:
         return 0.0
-    ratio = SequenceMatcher(None, leaf, alias, autojunk=False).ratio()
+    matcher = SequenceMatcher(None, leaf, alias, autojunk=False)
+    if matcher.real_quick_ratio() < 0.72 or matcher.quick_ratio() < 0.72:
+        return 0.0
+    ratio = matcher.ratio()
     return ratio * 0.85 if ratio >= 0.72 else 0.0
 
 
@@ -49,14 +52,14 @@ def _group_tail(group: str) -> str:
     return group.split("/")[-1] if group else ""
 
 
-def score_row(label_segments: list[str], row: Row, group_tails: tuple[str, ...] = ()) -> float:
+def score_row(label_segments: list[str], row: Row, group_tails: tuple[str, ...] = (), fuzzy: bool = True) -> float:
     segs = [s for s in label_segments if _core(s)]
     if not segs:
         return 0.0
     leaf = segs[-1]
     numbering, _ = split_numbering(nfkc(leaf))
     leaf_core = _core(leaf)
-    best = max(_coverage_score(leaf_core, _core(a)) for a in row.labels)
+    best = max(_coverage_score(leaf_core, _core(a), fuzzy) for a in row.labels)
     if best == 0.0:
         return 0.0
     row_numbering, _ = split_numbering(nfkc(row.label))
@@ -80,18 +83,25 @@ def score_row(label_segments: list[str], row: Row, group_tails: tuple[str, ...] 
 
 def best_row(label: str | list[str], rows: list[tuple[str, Row]]) -> RowMatch | None:
     """The best (table, row) for a label, or None when nothing scores at least ``ACCEPT``."""
-    segs = label if isinstance(label, list) else segments(label)
+    segs = tuple(label) if isinstance(label, list) else (label,)
+    return _best_row(segs, tuple(rows))
+
+
+@lru_cache(maxsize=8192)
+def _best_row(segs: tuple[str, ...], rows: tuple[tuple[str, Row], ...]) -> RowMatch | None:
     flat: list[str] = []
     for s in segs:
         flat.extend(segments(s) or [s])
     tails = tuple(sorted({_core(_group_tail(r.group)) for _, r in rows if r.group} - {""}))
-    scored = [(score_row(flat, row, tails), table, row.key) for table, row in rows]
-    scored = [s for s in scored if s[0] >= ACCEPT]
-    if not scored:
-        return None
-    scored.sort(key=lambda t: -t[0])
-    s, table, key = scored[0]
-    return RowMatch(table, key, s)
+    # words first; similarity (for typos) only when no row's words are found
+    for fuzzy in (False, True):
+        scored = [(score_row(flat, row, tails, fuzzy), table, row.key) for table, row in rows]
+        scored = [s for s in scored if s[0] >= ACCEPT]
+        if scored:
+            scored.sort(key=lambda t: -t[0])
+            s, table, key = scored[0]
+            return RowMatch(table, key, s)
+    return None
 
 
 def match_column(header: str, columns: tuple[Column, ...]) -> str | None:

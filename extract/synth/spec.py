@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Iterable
 
 from ..templates import TEMPLATES, CellKey
 from ..textnorm import parse_value
@@ -32,6 +33,36 @@ class ReportSpec:
     def value(self, key: CellKey) -> Decimal | None:
         p = parse_value(self.cells.get(key, ""))
         return p.value if p.kind == "number" else None
+
+
+DEFAULT_OVERVIEW = ("本机关认真贯彻落实《中华人民共和国政府信息公开条例》，扎实做好政府信息公开工作。",
+                    "（一）主动公开。及时公开重点领域信息。", "（二）依申请公开。依法依规办理申请。")
+DEFAULT_PROBLEMS = ("（一）存在的主要问题。政策解读形式较为单一。", "（二）改进措施。丰富解读形式，加强队伍建设。")
+
+
+def spec_from_cells(cells: Iterable[dict], meta: dict) -> ReportSpec:
+    """A report printing given cells: rows with ``table,row,column,value,status`` (the truth files'
+    and ``facts.csv``'s columns) and ``meta`` with ``agency,year,template,published,doc_number``.
+
+    ``ok`` cells print their value, ``blank`` nothing, ``dash`` a dash; ``missing`` cells and
+    rows of the other format are left out (a missing cell prints as an empty cell)."""
+    printed: dict[CellKey, str] = {}
+    template = TEMPLATES[str(meta["template"])]
+    keys = set(template.cells())
+    for c in cells:
+        key = CellKey(c["table"], c["row"], c["column"])
+        if key not in keys:
+            continue
+        status = c.get("status", "ok")
+        if status in ("ok", "inferred", "ambiguous"):
+            printed[key] = str(c["value"])
+        elif status == "dash":
+            printed[key] = "-"
+        elif status == "blank":
+            printed[key] = ""
+    return ReportSpec(agency=str(meta["agency"]).split("|")[0], year=int(meta["year"]), template=str(meta["template"]),
+                      cells=printed, published=meta.get("published") or "", doc_number=meta.get("doc_number") or "",
+                      overview=list(DEFAULT_OVERVIEW), problems=list(DEFAULT_PROBLEMS))
 
 
 AGENCIES = ["平潭综合实验区", "漳州市二轻集体工业联社", "沭阳县人民政府", "淮安市洪泽区人民政府", "厦门市思明区教育局",
@@ -99,7 +130,7 @@ def random_spec(seed: int, template: str | None = None, agency: str | None = Non
         overview=[f"{year}年，{agency}认真贯彻落实《中华人民共和国政府信息公开条例》，全年主动公开政府信息"
                   f"{rng.randint(100, 3000)}条。",
                   "（一）主动公开。及时公开重点领域信息。", "（二）依申请公开。依法依规办理申请。"],
-        problems=["（一）存在的主要问题。政策解读形式较为单一。", "（二）改进措施。丰富解读形式，加强队伍建设。"],
+        problems=list(DEFAULT_PROBLEMS),
     )
 
 

@@ -23,6 +23,9 @@ SECTIONS = (
     Section("other", 6, "其他需要报告的事项", "Other matters", r"其他需要报告的事项|其他需报告的事项"),
 )
 
+# words of a report's title (over NFKC text without spaces): 政府信息公开工作年度报告 and its variants
+TITLE_WORDS = r"政府信息公开.{0,8}(?:年度)?(?:工作)?(?:年度)?报告|政务公开.{0,6}年度报告|信息公开年报"
+
 # ------------------------------------------------------------------ 二、主动公开 (active)
 
 R_RULES = Row("rules", "规章", "Rules (规章)")

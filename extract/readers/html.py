@@ -1,0 +1,416 @@
+"""Web pages: a government site's article page, saved or scraped, often with Word-pasted markup.
+
+Steps:
+1. ``decode_html``: a byte-order mark, else strict UTF-8, else the charset the page declares
+   (``<meta charset>``; GBK and GB2312 read as their superset GB18030), else detection.
+2. ``page_properties``: the page's metadata table (名称, 索引号, 发布机构, 公开日期, 文号 …), its
+   ``<meta name="ArticleTitle|PubDate|ContentSource">`` tags, a scraper's ``标题：…`` lines and
+   ``<title>`` become properties; the metadata tables are taken out of the page.
+3. ``content_root``: the element holding the report: going down from ``<body>`` while one child
+   holds most of the page's non-link text, then widened to take in the report's title.
+4. ``drop_chrome``: breadcrumbs, share and print bars, menus, sidebars and footers inside it.
+5. ``Flow``: the content in document order. Each block element and ``<br>`` ends a line; each
+   line becomes a Paragraph (whitespace as a browser shows it, ``&nbsp;`` a space). A data table
+   becomes a Table (``rowspan``/``colspan`` placed and repaired by ``grid``); a layout table
+   (a frame around content) is read as the content of its cells.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import PreformattedString
+
+from ..document import Document, Paragraph
+from ..errors import EMPTY_FILE, ExtractError
+from ..templates import TEMPLATES, TITLE_WORDS
+from ..textnorm import nfkc, plain, squash
+from . import properties
+from .detect import MHTML
+from .encoding import BOMS, decode
+from .grid import RawCell, is_layout, repair_spans, to_table
+from .inline import clean_line, join_wrapped
+
+# ------------------------------------------------------------------ 1. bytes to text
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_CHARSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030", "csgb2312": "gb18030",
+             "euc-cn": "gb18030", "cp936": "gb18030", "windows-936": "gb18030", "utf8": "utf-8", "unicode": "utf-8",
+             "big5-hkscs": "big5hkscs"}
+
+
+def declared_charset(data: bytes) -> str | None:
+    m = _META_CHARSET.search(data[:16384])
+    if not m:
+        return None
+    name = m.group(1).decode("ascii", "ignore").lower()
+    name = _CHARSETS.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes) -> tuple[str, str]:
+    if any(data.startswith(bom) for bom, _ in BOMS):
+        return decode(data)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    enc = declared_charset(data)
+    if enc:
+        text = data.decode(enc, errors="replace")
+        if text.count("\ufffd") <= max(2, len(data) // 2000):  # a few damaged characters, not a wrong charset
+            return text, enc
+    return decode(data)
+
+
+# ------------------------------------------------------------------ 2. page metadata
+
+_DROP = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas", "button", "select",
+         "textarea", "input", "map", "audio", "video", "link", "head", "title")
+_META_NAMES = {"articletitle": "title", "pubdate": "published", "publishdate": "published",
+               "firstpublishedtime": "published", "contentsource": "publisher", "dc.title": "title"}
+_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td",
+          "th", "tbody", "thead", "tfoot", "caption", "blockquote", "section", "article", "header", "footer", "nav",
+          "aside", "main", "pre", "center", "address", "figure", "figcaption", "hr", "form", "fieldset", "body",
+          "html", "title", "legend", "details", "summary"}
+
+
+def _own_rows(table: Tag) -> list[Tag]:
+    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+
+
+def _cells(tr: Tag) -> list[Tag]:
+    return tr.find_all(["td", "th"], recursive=False)
+
+
+def _property_pairs(table: Tag) -> list[tuple[str, str]] | None:
+    """``[(key, value)]`` of a page's metadata table, or None when the table is not one."""
+    if table.find("table") is not None:
+        return None
+    rows = _own_rows(table)
+    if not rows or len(rows) > 14:
+        return None
+    pairs, keys = [], 0
+    for tr in rows:
+        texts = [clean_line(td.get_text(" ")) for td in _cells(tr)]
+        i = 0
+        while i < len(texts):
+            word = texts[i].rstrip(":：").strip()
+            if word and properties.is_info_key(word):
+                keys += 1
+                key = properties.property_key(word)
+                if key and i + 1 < len(texts):
+                    pairs.append((key, texts[i + 1]))
+                i += 2
+                continue
+            kv = properties.key_values(texts[i]) if texts[i] else None
+            if kv is not None:
+                keys += 1
+                pairs.extend(kv)
+            i += 1
+    return pairs if keys >= 2 else None
+
+
+def _leaf_blocks(root: Tag):
+    for el in root.find_all(True):
+        if el.name in _BLOCK and not any(d.name in _BLOCK for d in el.find_all(True)):
+            yield el
+
+
+def page_properties(soup: BeautifulSoup) -> dict[str, str]:
+    """Properties the page states, most trusted first; metadata tables are removed from the page."""
+    props: dict[str, str] = {}
+    for table in soup.find_all("table"):
+        if table.decomposed:
+            continue
+        pairs = _property_pairs(table)
+        if pairs is not None:
+            for key, value in pairs:
+                properties.merge(props, key, value)
+            table.decompose()
+    for meta in soup.find_all("meta"):
+        key = _META_NAMES.get(str(meta.get("name", "")).lower())
+        if key and meta.get("content"):
+            properties.merge(props, key, clean_line(str(meta["content"])))
+    return props
+
+
+def _info_lines(body: Tag, root: Tag, props: dict[str, str]) -> None:
+    """Key：value lines outside the report (a scraper's header, the article's date bar) are metadata."""
+    inside = {id(el) for el in root.find_all(True)} | {id(root)}
+    for leaf in _leaf_blocks(body):
+        if id(leaf) in inside:
+            continue
+        text = clean_line(leaf.get_text(" "))
+        kv = properties.key_values(text) if len(text) <= 200 else None
+        for key, value in kv or ():
+            properties.merge(props, key, value)
+
+
+# ------------------------------------------------------------------ 3. the element holding the report
+
+_REPORT_TITLE = re.compile(TITLE_WORDS)
+_CJK_OR_DIGIT = re.compile(r"[\u4e00-\u9fff0-9]")
+
+
+def _weights(root: Tag) -> dict[int, int]:
+    """Non-link characters (Chinese and digits) under each element, by ``id``."""
+    weights: dict[int, int] = {}
+
+    def walk(el: Tag, in_link: bool) -> int:
+        total = 0
+        link = in_link or el.name == "a"
+        for child in el.children:
+            if isinstance(child, Tag):
+                if not _hidden(child):
+                    total += walk(child, link)
+            elif isinstance(child, NavigableString) and not isinstance(child, PreformattedString) and not link:
+                total += len(_CJK_OR_DIGIT.findall(str(child)))
+        weights[id(el)] = total
+        return total
+
+    walk(root, False)
+    return weights
+
+
+def _ancestors(el: Tag) -> list[Tag]:
+    return [el] + list(el.parents)
+
+
+def _title_element(body: Tag, root: Tag) -> Tag | None:
+    """The report's title line: inside the root if there, else the nearest one before it."""
+    order = {id(el): i for i, el in enumerate(body.find_all(True))}
+    inside = {id(el) for el in root.find_all(True)}
+    before = None
+    for el in _leaf_blocks(body):
+        if el.find_parent("a") is not None:
+            continue
+        text = clean_line(el.get_text(""))
+        if not (6 <= len(text) <= 80) or not _REPORT_TITLE.search(squash(nfkc(text))) or re.search(r"[。，；;,]", text) \
+                or properties.key_values(text) is not None:
+            continue  # a title is one short line naming the report, not a sentence or a key：value line
+        if id(el) in inside:
+            return el
+        if order[id(el)] < order.get(id(root), 0):
+            before = el
+    return before
+
+
+# column words of the national tables (本年制发件数, 自然人, 结果维持 …): a table holding one is the report's
+_TABLE_WORDS = tuple(sorted({plain(c.label) for t in TEMPLATES.values() for spec in t.tables.values()
+                             for block in spec.blocks for c in block.columns if len(plain(c.label)) >= 4}))
+
+
+def _report_tables(el: Tag) -> set[int]:
+    out = set()
+    for table in el.find_all("table"):
+        text = plain(table.get_text(""))
+        if any(word in text for word in _TABLE_WORDS):
+            out.add(id(table))
+    return out
+
+
+def content_root(body: Tag) -> Tag:
+    """Down from ``body`` while one child holds most of the non-link text, holds block elements (it
+    is not a single line) and holds every table of the report's words; then widened to the title."""
+    weights = _weights(body)
+    total = weights[id(body)] or 1
+    node = body
+    while True:
+        kids = [c for c in node.children if isinstance(c, Tag)]
+        best = max(kids, key=lambda c: weights.get(id(c), 0), default=None)
+        if best is None or weights.get(id(best), 0) < 0.6 * total:
+            break
+        if not any(d.name in _BLOCK for d in best.find_all(True)) or _report_tables(node) - _report_tables(best):
+            break
+        node = best
+    title = _title_element(body, node)
+    if title is not None and node not in _ancestors(title):
+        mine = _ancestors(node)
+        node = next(a for a in _ancestors(title) if a in mine)
+    return node
+
+
+# ------------------------------------------------------------------ 4. site chrome
+
+_CHROME = re.compile(r"bread|crumb|dqwz|weizhi|location|position|share|bdshare|jiathis|fenxiang|print|close|"
+                     r"toolbar|tool-bar|(?:^|[-_])nav|menu|footer|(?:^|[-_])foot|sidebar|(?:^|[-_])side|related|"
+                     r"xggj|pager|prevnext|prev-next|qrcode|ewm|erweima|fontsize|font-size|zihao|wza|copyright",
+                     re.I)
+_CHROME_TAGS = ("nav", "aside", "footer", "header")
+_CHROME_LINE = re.compile(r"^(?:[【\[]?\s*(?:打印本?页?|关闭(?:本页|窗口)?|返回顶部|收藏|分享到?[:：]?|保存|字[体号][:：]?\s*[大中小\s]*"
+                          r"|上一篇.*|下一篇.*|扫一扫.*|当前位置[:：].*|您现在的位置[:：].*|浏览次数.*|阅读次数.*)\s*[】\]]?\s*)+$")
+
+
+def _chrome_words(el: Tag) -> str:
+    return " ".join([str(el.get("id", ""))] + [str(c) for c in el.get("class", [])])
+
+
+def drop_chrome(root: Tag, title: Tag | None) -> None:
+    """Remove chrome elements (by tag, class or id) that hold little text and no table, never the title's."""
+    weights = _weights(root)
+    keep = {id(a) for a in _ancestors(title)} if title is not None else set()
+    for el in list(root.find_all(True)):
+        if el.decomposed or id(el) in keep:
+            continue
+        if el.name in _CHROME_TAGS or _CHROME.search(_chrome_words(el)):
+            if weights.get(id(el), 0) < 300 and el.find("table") is None and (title is None or title not in el.descendants):
+                el.decompose()
+
+
+def _hidden(el: Tag) -> bool:
+    style = str(el.get("style", "")).replace(" ", "").lower()
+    return el.has_attr("hidden") or "display:none" in style or "visibility:hidden" in style
+
+
+# ------------------------------------------------------------------ 5. blocks in reading order
+
+class Flow:
+    """Walks elements in document order, turning text runs into lines and tables into Tables."""
+
+    def __init__(self) -> None:
+        self.blocks: list = []
+        self.buf: list[str] = []
+        self.notes: list[str] = []
+
+    def brk(self) -> None:
+        if self.buf:
+            line = clean_line("".join(self.buf))
+            self.buf = []
+            if line and not (len(line) <= 60 and _CHROME_LINE.match(line)):
+                self.blocks.append(Paragraph(line))
+
+    def walk(self, el: Tag) -> None:
+        for child in el.children:
+            if isinstance(child, Tag):
+                self.element(child)
+            elif isinstance(child, NavigableString) and not isinstance(child, PreformattedString):
+                self.buf.append(str(child))
+
+    def element(self, el: Tag) -> None:
+        name = el.name
+        if name in _DROP or _hidden(el):
+            return
+        if name == "br":
+            self.brk()
+        elif name == "table":
+            self.brk()
+            self.table(el)
+        elif name == "pre":
+            self.brk()
+            for line in el.get_text("").split("\n"):
+                self.buf.append(line)
+                self.brk()
+        elif name in _BLOCK:
+            self.brk()
+            self.walk(el)
+            self.brk()
+        else:
+            self.walk(el)
+
+    def cell_text(self, td: Tag) -> str:
+        inner = Flow()
+        inner.walk(td)
+        inner.brk()
+        return join_wrapped([b.text for b in inner.blocks if isinstance(b, Paragraph)])
+
+    def table(self, el: Tag) -> None:
+        caption = el.find("caption", recursive=False)
+        if caption is not None:
+            self.walk(caption)
+            self.brk()
+            caption.decompose()
+        rows = [[td for td in _cells(tr) if not _hidden(td)] for tr in _own_rows(el)]
+        if not any(rows):
+            return
+        texts = [[self.cell_text(td) for td in row] for row in rows]
+        if is_layout([t for t in texts if t], el.find("table") is not None):
+            for row in rows:
+                for td in row:
+                    self.walk(td)
+                    self.brk()
+            return
+        raw = [[RawCell(text, _span(td, "rowspan"), _span(td, "colspan")) for td, text in zip(row, trow)]
+               for row, trow in zip(rows, texts)]
+        placed, notes = repair_spans(raw)
+        self.notes.extend(notes)
+        self.blocks.append(to_table(placed))
+
+
+def _span(td: Tag, attr: str) -> int:
+    m = re.match(r"\s*(\d+)", str(td.get(attr, "1")))
+    return min(int(m.group(1)), 1000) if m else 1
+
+
+# ------------------------------------------------------------------ reader
+
+def mhtml_page(data: bytes) -> bytes | None:
+    """The HTML part of a single-file web page (.mht, also Word's "web page" saved as .doc), or None."""
+    if not MHTML.match(data[:2048]):
+        return None
+    import email
+    from email import policy
+
+    msg = email.message_from_bytes(data, policy=policy.compat32)
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset()
+            if charset and not declared_charset(payload):
+                payload = f'<meta charset="{charset}">'.encode("ascii") + payload
+            return payload
+    return None
+
+
+def read_html(data: bytes, source: str, fmt: str = "html") -> Document:
+    data = mhtml_page(data) or data
+    text, encoding = decode_html(data)
+    blocks, props, notes = html_blocks(text)
+    if not blocks:
+        raise ExtractError(EMPTY_FILE, "the web page shows no text (it may load its content with JavaScript; "
+                           "save the page after it has loaded, or save its text)")
+    return Document(source=source, format=fmt, blocks=blocks, properties=props, encoding=encoding, warnings=notes)
+
+
+def html_blocks(text: str) -> tuple[list, dict[str, str], list[str]]:
+    """Blocks, properties and repair notes of an HTML text (also used for Word's embedded HTML chunks)."""
+    soup = BeautifulSoup(text, "lxml")
+    page_title = clean_line(soup.title.get_text(" ")) if soup.title else ""
+    for el in soup.find_all(_DROP):
+        el.decompose()
+    props = page_properties(soup)
+    body = soup.body or soup
+    root = content_root(body)
+    title = _title_element(body, root)
+    _info_lines(body, root, props)
+    _leading_info(root, title, props)
+    drop_chrome(root, title)
+    if page_title:
+        properties.merge(props, "title", page_title)
+    flow = Flow()
+    flow.element(root)
+    flow.brk()
+    return flow.blocks, props, flow.notes
+
+
+def _leading_info(root: Tag, title: Tag | None, props: dict[str, str]) -> None:
+    """Information lines at the top of the report's element, before its first table or paragraph of prose."""
+    for n, leaf in enumerate(list(_leaf_blocks(root))):
+        if n >= 12 or leaf.decomposed:
+            break
+        if leaf.name in ("td", "th", "tr", "table") or leaf.find_parent("table") is not None:
+            break
+        text = clean_line(leaf.get_text(" "))
+        if not text or (title is not None and (leaf is title or title in leaf.descendants)):
+            continue
+        kv = properties.key_values(text) if len(text) <= 200 else None
+        if kv is not None:
+            for key, value in kv:
+                properties.merge(props, key, value)
+            leaf.decompose()
+        elif len(text) > 80:
+            break

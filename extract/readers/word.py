@@ -1,0 +1,480 @@
+"""Word documents (.docx, and .docm/.dotx, whose body is the same XML).
+
+The package is opened with python-docx; the body XML is walked directly, because python-docx's
+``table.cell()``/``row.cells`` repeat a merged cell at every grid position it covers.
+
+Steps:
+1. ``open_parts``: the main document part, its numbering and styles (python-docx's OPC package).
+2. ``Body``: the body's blocks in order. ``w:p`` → one Paragraph per line (``w:br`` starts a
+   line); ``w:tbl`` → a Table; ``w:sdt``/``w:customXml`` are looked into; an ``altChunk`` of HTML
+   is read by the HTML reader.
+3. ``paragraph_text``: what a reader sees: ``w:t`` of runs, with tracked deletions
+   (``w:del``, ``w:moveFrom``), field codes, hidden runs and comment marks left out (comment
+   text lives in another part and is never read). Text boxes (``w:txbxContent``, Word's
+   ``mc:Choice`` taken once, never also its VML fallback) become blocks after their paragraph.
+4. ``Numbering``: automatic list numbers (``一、`` ``（一）`` ``1.`` from ``numbering.xml``) are
+   written in front of the paragraph's text, so headings are found by their numbering even when
+   the numbers are not typed.
+5. ``table``: the real grid, as docling's ``_handle_tables``: ``gridBefore`` skips columns,
+   ``gridSpan`` is a colspan, ``vMerge`` continue cells extend the cell above. A table holding
+   another table, a single cell or prose is a layout frame: its cells are read as body content.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from ..document import Cell, Document, Paragraph, Table
+from ..errors import CORRUPT, ExtractError
+from . import properties
+from .grid import is_layout
+from .inline import clean_line, join_wrapped
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _val(el, tag: str, default: str | None = None) -> str | None:
+    """``w:val`` of the child ``tag`` of ``el`` (None-safe)."""
+    if el is None:
+        return default
+    child = el.find(w(tag))
+    if child is None:
+        return default
+    return child.get(w("val"), default)
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+# ------------------------------------------------------------------ 1. the package
+
+def _xml(part):
+    from docx.oxml.parser import parse_xml
+
+    element = getattr(part, "element", None)
+    return element if element is not None else parse_xml(part.blob)
+
+
+def open_parts(data: bytes):
+    """(document part, body element, numbering element or None, styles element or None)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.package import Package
+
+    try:
+        part = Package.open(io.BytesIO(data)).main_document_part
+        root = _xml(part)
+    except (KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
+        raise ExtractError(CORRUPT, f"the Word file is damaged ({type(exc).__name__}: {exc}); open it in Word or "
+                           "WPS and save it again as .docx") from exc
+    except Exception as exc:  # lxml syntax errors and python-docx's package errors
+        raise ExtractError(CORRUPT, f"the Word file could not be opened ({type(exc).__name__}: {exc}); open it in "
+                           "Word or WPS and save it again as .docx") from exc
+    body = root.find(w("body"))
+    if body is None:
+        raise ExtractError(CORRUPT, "the Word file has no document body (it may use Strict Open XML); save it again "
+                           "as an ordinary .docx")
+    related = {}
+    for name, rt in (("numbering", RT.NUMBERING), ("styles", RT.STYLES)):
+        try:
+            related[name] = _xml(part.part_related_by(rt))
+        except (KeyError, ValueError):
+            related[name] = None
+    return part, body, related["numbering"], related["styles"]
+
+
+# ------------------------------------------------------------------ 4. automatic numbering
+
+_CN = "〇一二三四五六七八九"
+_CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_PAREN = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
+_STOP = "⒈⒉⒊⒋⒌⒍⒎⒏⒐⒑⒒⒓⒔⒕⒖⒗⒘⒙⒚⒛"
+_GAN = "甲乙丙丁戊己庚辛壬癸"
+
+
+def _cn_count(n: int, digits: str = _CN, ten: str = "十") -> str:
+    if n <= 0 or n >= 100:
+        return str(n)
+    tens, units = divmod(n, 10)
+    if tens == 0:
+        return digits[units]
+    return (digits[tens] if tens > 1 else "") + ten + (digits[units] if units else "")
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                       (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + sym, n - value
+    return out
+
+
+def format_number(n: int, fmt: str) -> str:
+    """A list counter in a Word number format (``chineseCounting`` 3 → 三)."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
+               "koreanCounting", "ideographLegalTraditional"):
+        return _cn_count(n)
+    if fmt == "chineseLegalSimplified":
+        return _cn_count(n, _CN_LEGAL, "拾")
+    if fmt in ("ideographDigital", "taiwaneseDigital", "japaneseDigitalTenThousand"):
+        return "".join(_CN[int(d)] for d in str(n))
+    if fmt in ("decimalFullWidth", "decimalFullWidth2"):
+        return "".join(chr(0xFF10 + int(d)) for d in str(n))
+    for name, table in (("decimalEnclosedCircle", _CIRCLED), ("decimalEnclosedCircleChinese", _CIRCLED),
+                        ("decimalEnclosedParen", _PAREN), ("decimalEnclosedFullstop", _STOP),
+                        ("ideographTraditional", _GAN)):
+        if fmt == name:
+            return table[n - 1] if 1 <= n <= len(table) else str(n)
+    if fmt in ("upperLetter", "lowerLetter"):
+        s = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1) if n > 0 else ""
+        return s if fmt == "upperLetter" else s.lower()
+    if fmt in ("upperRoman", "lowerRoman"):
+        return _roman(n) if fmt == "upperRoman" else _roman(n).lower()
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt in ("bullet", "none"):
+        return ""
+    return str(n)
+
+
+class Numbering:
+    """Renders automatic list numbers in document order (counters per abstract list, deeper levels restart)."""
+
+    def __init__(self, numbering, styles):
+        self.levels: dict[str, dict[int, tuple[int, str, str, str]]] = {}  # abstract → ilvl → (start, fmt, text, suff)
+        self.nums: dict[str, tuple[str, dict[int, int]]] = {}  # numId → (abstract id, start overrides)
+        self.style_num: dict[str, tuple[str | None, str | None]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        self.used: set[str] = set()
+        if numbering is not None:
+            for absn in numbering.iter(w("abstractNum")):
+                lvls = {}
+                for lvl in absn.iter(w("lvl")):
+                    ilvl = _int(lvl.get(w("ilvl")), 0)
+                    lvls[ilvl] = (_int(_val(lvl, "start"), 0), _val(lvl, "numFmt", "decimal") or "decimal",
+                                  _val(lvl, "lvlText", "") or "", _val(lvl, "suff", "tab") or "tab")
+                self.levels[absn.get(w("abstractNumId"))] = lvls
+            for num in numbering.iter(w("num")):
+                overrides = {}
+                for ov in num.iter(w("lvlOverride")):
+                    start = _val(ov, "startOverride")
+                    if start is not None:
+                        overrides[_int(ov.get(w("ilvl")), 0)] = _int(start, 1)
+                self.nums[num.get(w("numId"))] = (_val(num, "abstractNumId"), overrides)
+        if styles is not None:
+            based: dict[str, str | None] = {}
+            own: dict[str, tuple[str | None, str | None]] = {}
+            for st in styles.iter(w("style")):
+                sid = st.get(w("styleId"))
+                based[sid] = _val(st, "basedOn")
+                ppr = st.find(w("pPr"))
+                numpr = ppr.find(w("numPr")) if ppr is not None else None
+                if numpr is not None:
+                    own[sid] = (_val(numpr, "numId"), _val(numpr, "ilvl"))
+            for sid in based:
+                cur, seen = sid, set()
+                while cur and cur not in own and cur not in seen:
+                    seen.add(cur)
+                    cur = based.get(cur)
+                if cur in own:
+                    self.style_num[sid] = own[cur]
+
+    def label(self, p) -> str:
+        ppr = p.find(w("pPr"))
+        num_id, ilvl = None, None
+        if ppr is not None:
+            style = _val(ppr, "pStyle")
+            if style in self.style_num:
+                num_id, ilvl = self.style_num[style]
+            numpr = ppr.find(w("numPr"))
+            if numpr is not None:
+                num_id = _val(numpr, "numId", num_id)
+                ilvl = _val(numpr, "ilvl", ilvl)
+        if not num_id or num_id == "0" or num_id not in self.nums:
+            return ""
+        level = _int(ilvl, 0)
+        absn, overrides = self.nums[num_id]
+        lvls = self.levels.get(absn, {})
+        if level not in lvls:
+            return ""
+        state = self.counters.setdefault(absn, {})
+        if num_id not in self.used:
+            self.used.add(num_id)
+            for k, start in overrides.items():
+                state[k] = start - 1
+                for deeper in [d for d in state if d > k]:
+                    del state[deeper]
+        state[level] = state[level] + 1 if level in state else lvls[level][0]
+        for deeper in [d for d in state if d > level]:
+            del state[deeper]
+        start, fmt, text, suff = lvls[level]
+        if fmt in ("bullet", "none"):
+            return ""
+
+        def counter(m: re.Match) -> str:
+            k = int(m.group(1)) - 1
+            lv = lvls.get(k, (1, "decimal", "", "tab"))
+            return format_number(state.get(k, lv[0]), lv[1])
+
+        label = re.sub(r"%([1-9])", counter, text)
+        return label + ("" if suff == "nothing" or not label else " ")
+
+
+# ------------------------------------------------------------------ 3. what a reader sees
+
+_SKIP = {"pPr", "rPr", "del", "moveFrom", "instrText", "delText", "delInstrText", "fldChar", "commentReference",
+         "footnoteReference", "endnoteReference", "annotationRef", "proofErr", "bookmarkStart", "bookmarkEnd",
+         "commentRangeStart", "commentRangeEnd", "lastRenderedPageBreak", "permStart", "permEnd", "tblPr",
+         "tcPr", "trPr", "sectPr"}
+_OFF = ("0", "false", "off")
+
+
+def _hidden_run(r) -> bool:
+    rpr = r.find(w("rPr"))
+    if rpr is None:
+        return False
+    vanish = rpr.find(w("vanish"))
+    return vanish is not None and vanish.get(w("val"), "true") not in _OFF
+
+
+def _split(tag) -> tuple[str, str]:
+    if not isinstance(tag, str) or not tag.startswith("{"):
+        return "", str(tag)
+    ns, _, local = tag[1:].partition("}")
+    return ns, local
+
+
+def _alternate(el):
+    """Word's mc:AlternateContent: the first mc:Choice, else the mc:Fallback, never both."""
+    for child in el:
+        if _split(child.tag) == (MC, "Choice"):
+            return child
+    for child in el:
+        if _split(child.tag) == (MC, "Fallback"):
+            return child
+    return None
+
+
+def paragraph_text(el, out: list[str], floats: list) -> None:
+    for child in el:
+        ns, tag = _split(child.tag)
+        if not ns and not tag:
+            continue
+        if ns == MC and tag == "AlternateContent":
+            chosen = _alternate(child)
+            if chosen is not None:
+                paragraph_text(chosen, out, floats)
+            continue
+        if ns == W:
+            if tag in _SKIP:
+                continue
+            if tag == "txbxContent":
+                floats.append(child)
+            elif tag == "t":
+                out.append(child.text or "")
+            elif tag in ("tab", "ptab"):
+                out.append("\t")
+            elif tag in ("br", "cr"):
+                out.append("\n")
+            elif tag == "noBreakHyphen":
+                out.append("-")
+            elif tag == "r":
+                if not _hidden_run(child):
+                    paragraph_text(child, out, floats)
+            else:
+                paragraph_text(child, out, floats)
+        elif isinstance(child.tag, str):
+            paragraph_text(child, out, floats)
+
+
+# ------------------------------------------------------------------ 2. and 5. blocks
+
+_WRAPPERS = {"sdt", "sdtContent", "customXml", "smartTag", "ins", "moveTo"}
+
+
+def _children(el, tag: str):
+    """Children named ``tag``, looking through content controls and custom-XML wrappers."""
+    for child in el:
+        ns, local = _split(child.tag)
+        if ns != W:
+            continue
+        if local == tag:
+            yield child
+        elif local in _WRAPPERS:
+            yield from _children(child, tag)
+
+
+def _deleted_row(tr) -> bool:
+    trpr = tr.find(w("trPr"))
+    return trpr is not None and trpr.find(w("del")) is not None
+
+
+def _merge(tc, tag: str) -> str | None:
+    """``restart`` or ``continue`` for a cell's ``vMerge``/``hMerge``; None when it has none."""
+    pr = tc.find(w("tcPr"))
+    el = pr.find(w(tag)) if pr is not None else None
+    return None if el is None else el.get(w("val"), "continue")
+
+
+def _all_text(el) -> str:
+    return "".join(t.text or "" for t in el.iter(w("t")))
+
+
+class Body:
+    def __init__(self, part, numbering: Numbering):
+        self.part = part
+        self.numbering = numbering
+        self.blocks: list = []
+        self.notes: list[str] = []
+
+    # block containers: body, cell, text box, content control
+    def container(self, el) -> None:
+        for child in el:
+            ns, tag = _split(child.tag)
+            if ns == MC and tag == "AlternateContent":
+                chosen = _alternate(child)
+                if chosen is not None:
+                    self.container(chosen)
+                continue
+            if ns != W:
+                continue
+            if tag == "p":
+                self.paragraph(child)
+            elif tag == "tbl":
+                self.table(child)
+            elif tag == "altChunk":
+                self.alt_chunk(child)
+            elif tag in _WRAPPERS:
+                self.container(child)
+
+    def lines(self, p, floats: list) -> list[str]:
+        """The paragraph's lines, its list number (if any) in front; a number alone is not text."""
+        label = self.numbering.label(p)
+        out: list[str] = []
+        paragraph_text(p, out, floats)
+        text = "".join(out)
+        return (label + text if text.strip() else text).split("\n")
+
+    def paragraph(self, p) -> None:
+        floats: list = []
+        for line in self.lines(p, floats):
+            text = clean_line(line)
+            if text:
+                self.blocks.append(Paragraph(text))
+        for box in floats:
+            self.container(box)
+
+    def table(self, tbl) -> None:
+        rows = [tr for tr in _children(tbl, "tr") if not _deleted_row(tr)]
+        tc_rows = [list(_children(tr, "tc")) for tr in rows]
+        tcs = [tc for row in tc_rows for tc in row]
+        if not tcs:
+            return
+        nested = any(tc.find(".//" + w("tbl")) is not None for tc in tcs)
+        if is_layout([[_all_text(tc) for tc in row] for row in tc_rows if row], nested):
+            for tc in tcs:
+                if _merge(tc, "vMerge") != "continue":  # a merge's continuation holds nothing of its own
+                    self.container(tc)
+            return
+        cells, floats = self.grid(rows)
+        if cells:
+            self.blocks.append(Table(cells=[Cell(c[0], c[1], c[2], c[3], c[4]) for c in cells]))
+        for box in floats:
+            self.container(box)
+
+    def cell_text(self, tc, floats: list) -> str:
+        lines: list[str] = []
+        for p in _children(tc, "p"):
+            lines.extend(self.lines(p, floats))
+        return join_wrapped(lines)
+
+    def grid(self, rows) -> tuple[list[list], list]:
+        """Cells as [text, row, col, rowspan, colspan] on the real grid; text boxes found in cells."""
+        cells: list[list] = []
+        at: dict[tuple[int, int], list] = {}
+        floats: list = []
+        for r, tr in enumerate(rows):
+            col = _int(_val(tr.find(w("trPr")), "gridBefore"), 0)
+            previous = None
+            for tc in _children(tr, "tc"):
+                pr = tc.find(w("tcPr"))
+                if pr is not None and pr.find(w("cellDel")) is not None:
+                    continue
+                span = max(1, _int(_val(pr, "gridSpan"), 1))
+                text = self.cell_text(tc, floats)
+                above = at.get((r - 1, col))
+                if _merge(tc, "vMerge") == "continue" and above is not None and above[2] == col:
+                    above[3] = r - above[1] + 1
+                    if text:
+                        above[0] = join_wrapped([above[0], text])
+                    for c in range(col, col + above[4]):
+                        at[(r, c)] = above
+                    col += span
+                    continue
+                if _merge(tc, "hMerge") == "continue" and previous is not None:
+                    previous[4] += span
+                    for c in range(col, col + span):
+                        at[(r, c)] = previous
+                    col += span
+                    continue
+                cell = [text, r, col, 1, span]
+                cells.append(cell)
+                for c in range(col, col + span):
+                    at[(r, c)] = cell
+                previous = cell
+                col += span
+        return cells, floats
+
+    def alt_chunk(self, el) -> None:
+        """Content Word imports from another file (often HTML pasted by a web editor)."""
+        rid = el.get(f"{{{R}}}id")
+        try:
+            chunk = self.part.related_parts[rid]
+        except KeyError:
+            return
+        if "html" in chunk.content_type:
+            from .html import decode_html, html_blocks
+
+            text, _ = decode_html(chunk.blob)
+            blocks, _, notes = html_blocks(text)
+            self.blocks.extend(blocks)
+            self.notes.extend(notes)
+        else:
+            self.notes.append(f"an embedded {chunk.content_type} part was not read")
+
+
+def core_title(package) -> str:
+    """The title the file's own properties state (docProps/core.xml), if it has that part."""
+    from docx.opc.constants import CONTENT_TYPE as CT
+
+    for part in package.iter_parts():
+        if part.content_type == CT.OPC_CORE_PROPERTIES:
+            try:
+                el = _xml(part).find("{http://purl.org/dc/elements/1.1/}title")
+            except Exception:  # a damaged properties part is not worth failing the file for
+                return ""
+            return clean_line(el.text or "") if el is not None else ""
+    return ""
+
+
+def read_docx(data: bytes, source: str, fmt: str = "docx") -> Document:
+    part, body, numbering, styles = open_parts(data)
+    walker = Body(part, Numbering(numbering, styles))
+    walker.container(body)
+    props: dict[str, str] = {}
+    title = core_title(part.package)
+    if title:
+        properties.merge(props, "title", title)
+    return Document(source=source, format=fmt, blocks=walker.blocks, properties=props, warnings=walker.notes)
