@@ -21,9 +21,9 @@ from .cache import Cache, file_hash
 from .errors import DUPLICATE
 from .pipeline import process_bytes
 from .results import ErrorRecord, FileResult
-from .stages.corpus import link_previous, panel_row, predecessors
-from .workers import Limits, Task, run_tasks
-from .writers import OutputWriter, recover
+from .stages.corpus import link_previous, panel_row, place, predecessors
+from .workers import Limits, PoolStats, Task, run_tasks
+from .writers import recover
 
 MAX_FILE_MB = 512
 
@@ -67,6 +67,7 @@ class Summary:
     errors: int = 0
     checks_failed: int = 0
     checks_warned: int = 0
+    worker_peak_mb: float = 0.0
     read: int = 0
     cached: int = 0
     seconds: float = 0.0
@@ -97,6 +98,13 @@ def discover(inputs: Iterable[str | os.PathLike], exclude: Path | None = None) -
         else:
             raise FileNotFoundError(f"input not found: {root}")
     return found
+
+
+def warm_up() -> None:
+    """Load what every worker needs (jieba's dictionary) once, before the workers fork."""
+    from .stages.reuse import _jieba
+
+    _jieba()
 
 
 def process_path(path: str, source_path: str) -> FileResult:
@@ -181,7 +189,10 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
         if progress:
             progress(state, None)
         fresh: dict[int, FileResult] = {}  # results not cacheable (limits, unreadable) kept until written
-        for index, result in run_tasks(todo, process_path, jobs, Limits(timeout, memory_mb)):
+        pool = PoolStats()
+        if todo:
+            warm_up()  # shared by every forked worker instead of loaded by each
+        for index, result in run_tasks(todo, process_path, jobs, Limits(timeout, memory_mb), stats=pool):
             digest = digests[index]
             if digest is None or not cache.put(digest, result):
                 fresh[index] = result
@@ -189,13 +200,15 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
             state.failed += bool(result.errors)
             if progress:
                 progress(state, result)
-        summary = Summary(out, files=len(items), read=len(todo), cached=len(items) - len(todo))
+        summary = Summary(out, files=len(items), read=len(todo), cached=len(items) - len(todo),
+                          worker_peak_mb=pool.peak_mb)
 
         def load(i: int) -> FileResult:
             result = fresh.get(i) or (cache.get(digests[i]) if digests[i] else None)
             if result is None:  # pragma: no cover - cache unreadable between write and read
                 result = process_path(str(items[i].path), items[i].source_path)
             _relocate(result, items[i].source_path)
+            place(result)
             return result
 
         # which report follows which: a small index, then one streamed pass that writes everything
@@ -206,6 +219,8 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
                 if rep is not None and rep.agency_id and rep.year:
                     keys[i] = (rep.agency_id, rep.year)
         previous = predecessors(keys)
+        from .writers import OutputWriter  # pandas, pyarrow, DuckDB: only once the workers are done
+
         writer = OutputWriter(out)
         try:
             for i, (item, digest) in enumerate(zip(items, digests)):

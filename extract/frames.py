@@ -5,8 +5,6 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import Iterable, Iterator
 
-import pandas as pd
-
 from .results import FileResult
 from .schema import BY_NAME, RESOURCES, Resource
 
@@ -36,13 +34,15 @@ def typed_row(resource: Resource, row: dict) -> dict:
     return {f.name: _plain(row.get(f.name)) for f in resource.fields}
 
 
-def frame(resource: Resource, records: list[dict]) -> pd.DataFrame:
+def frame(resource: Resource, records: list[dict]):
+    import pandas as pd
+
     data = {f.name: pd.Series([_plain(r.get(f.name)) for r in records], dtype=PANDAS_DTYPES[f.type])
             for f in resource.fields}
     return pd.DataFrame(data, columns=resource.names)
 
 
-def frames(results: Iterable[FileResult]) -> dict[str, pd.DataFrame]:
+def frames(results: Iterable[FileResult]) -> dict:
     recs: dict[str, list[dict]] = {r.name: [] for r in RESOURCES}
     for res in results:
         for name, row in rows_of(res):

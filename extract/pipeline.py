@@ -15,7 +15,6 @@ from .results import CellValue, ErrorRecord, FileResult, ReportRecord, SectionRe
 from .stages.checks import run_checks
 from .stages.mapping import map_tables
 from .stages.metadata import extract_metadata
-from .stages.agency import locate
 from .stages.prose import numbers_by_row, prose_checks
 from .stages.reuse import keywords
 from .stages.sections import SectionRow, find_sections, table_regions
@@ -69,10 +68,6 @@ def analyse(doc: Document, rid: str, source_path: str, size: int) -> FileResult:
         template=choice.key, title=meta.title, published=meta.published, doc_number=meta.doc_number,
         template_evidence=choice.evidence, encoding=doc.encoding or "", pages=doc.pages, bytes=size,
         parser_version=__version__)
-    if meta.agency:
-        place = locate(meta.agency)
-        report.agency_id, report.province, report.city = place.agency_id, place.province, place.city
-        report.county, report.adcode = place.county, place.adcode
     result.sections = _section_records(sections, doc)
     template = TEMPLATES.get(choice.key)
     if template is None:

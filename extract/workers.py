@@ -88,13 +88,14 @@ def _worker_main(conn: Connection, memory_mb: int, fn: Callable[[str, str], File
             result.errors.append(ErrorRecord(task.source_path, "limits", MEMORY_LIMIT,
                                              f"the file needed more than the {memory_mb} MB memory limit; "
                                              "raise it with --memory if the file is genuine"))
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         try:
-            conn.send_bytes(pickle.dumps((task.index, result), protocol=pickle.HIGHEST_PROTOCOL))
+            conn.send_bytes(pickle.dumps((task.index, result, peak), protocol=pickle.HIGHEST_PROTOCOL))
         except MemoryError:
             result = FileResult(task.source_path)
             result.errors.append(ErrorRecord(task.source_path, "limits", MEMORY_LIMIT,
                                              f"the result was too large for the {memory_mb} MB memory limit"))
-            conn.send_bytes(pickle.dumps((task.index, result)))
+            conn.send_bytes(pickle.dumps((task.index, result, peak)))
 
 
 class _Worker:
@@ -135,14 +136,27 @@ def _limit_error(task: Task, code: str, message: str) -> FileResult:
     return res
 
 
+@dataclass
+class PoolStats:
+    peak_mb: float = 0.0  # the largest resident memory any worker reached
+    replaced: int = 0  # workers killed and replaced (limits, crashes)
+
+
+def _context():
+    """Workers are forked: they start at once with the pipeline already imported (the run keeps
+    pandas, pyarrow and DuckDB out of the parent until the workers are done)."""
+    return mp.get_context("fork")
+
+
 def run_tasks(tasks: Iterable[Task], fn: Callable[[str, str], FileResult], jobs: int, limits: Limits,
-              poll: float = 0.2) -> Iterator[tuple[int, FileResult]]:
+              poll: float = 0.2, stats: PoolStats | None = None) -> Iterator[tuple[int, FileResult]]:
     """Yield ``(task.index, result)`` as files finish, in completion order."""
     pending = list(tasks)
     pending.reverse()
+    stats = stats if stats is not None else PoolStats()
     if not pending:
         return
-    ctx = mp.get_context("fork")
+    ctx = _context()
     workers = [_Worker(ctx, limits, fn) for _ in range(max(1, min(jobs, len(pending))))]
     try:
         for w in workers:
@@ -159,7 +173,9 @@ def run_tasks(tasks: Iterable[Task], fn: Callable[[str, str], FileResult], jobs:
                 replace = False
                 if w.conn in ready:
                     try:
-                        outcome = pickle.loads(w.conn.recv_bytes())
+                        index, result, peak = pickle.loads(w.conn.recv_bytes())
+                        outcome = (index, result)
+                        stats.peak_mb = max(stats.peak_mb, peak)
                     except (EOFError, OSError):
                         outcome = (w.task.index, _limit_error(
                             w.task, WORKER_CRASH, f"the reader crashed on this file (exit code {w.proc.exitcode}); "
@@ -186,6 +202,7 @@ def run_tasks(tasks: Iterable[Task], fn: Callable[[str, str], FileResult], jobs:
                 if outcome is None:
                     continue
                 if replace:
+                    stats.replaced += 1
                     w.kill()
                     w = workers[i] = _Worker(ctx, limits, fn)
                 w.task = None

@@ -1,13 +1,30 @@
-"""What needs more than one report: each report's predecessor (same agency, previous year),
-the cross-year checks and text reuse against it, and the report's row of the panel."""
+"""What needs more than one report, or is the same for many: the agency's id and region, each
+report's predecessor (same agency, previous year), the cross-year checks and text reuse against
+it, and the report's row of the panel. Runs in the parent process, once per run."""
 from __future__ import annotations
+
+from functools import lru_cache
 
 from ..results import FileResult
 from ..templates import CellKey
+from .agency import locate
 from .crossyear import cross_year_checks
 from .reuse import reuse_share, shingles
 
 TABLE_SECTIONS = ("active", "requests", "appeals")
+
+
+def place(result: FileResult) -> None:
+    """Fill the report's agency_id and region from its agency name (in place)."""
+    rep = result.report
+    if rep is None or not rep.agency:
+        return
+    where = _locate(rep.agency)
+    rep.agency_id, rep.province, rep.city, rep.county, rep.adcode = (
+        where.agency_id, where.province, where.city, where.county, where.adcode)
+
+
+_locate = lru_cache(maxsize=None)(locate)
 
 
 def predecessors(keys: dict[int, tuple[str, int]]) -> dict[int, int]:
