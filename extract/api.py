@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,7 +168,12 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
     jobs = jobs or os.cpu_count() or 1
     with _Lock(out):
         recover(out)
+        # nothing is written outside the output folder: libraries' caches and temporary files
+        # (jieba's dictionary cache, LibreOffice's conversions) go under OUT/.cache too
         os.environ["EXTRACT_CACHE_DIR"] = str((out / ".cache" / "jieba").resolve())
+        scratch = (out / ".cache" / "tmp").resolve()
+        scratch.mkdir(parents=True, exist_ok=True)
+        os.environ["TMPDIR"] = tempfile.tempdir = str(scratch)
         cache = Cache(out / ".cache")
         digests: list[str | None] = []
         first_seen: dict[str, int] = {}

@@ -23,7 +23,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 
 from ..document import Document, Paragraph
-from ..errors import EMPTY_FILE, ExtractError
+from ..errors import CORRUPT, EMPTY_FILE, ExtractError
 from ..templates import TEMPLATES, TITLE_WORDS
 from ..textnorm import nfkc, plain, squash
 from . import properties
@@ -376,8 +376,45 @@ def read_html(data: bytes, source: str, fmt: str = "html") -> Document:
     return Document(source=source, format=fmt, blocks=blocks, properties=props, encoding=encoding, warnings=notes)
 
 
+_INLINE_TAG = re.compile(r"</?(?:span|font|o:p|b|i|u|strong|em|small|big|st1:\w+)(?:\s[^>]*)?>", re.I)
+_HIDING = re.compile(r"display|hidden|visibility|mso-hide", re.I)
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
+_VOID = {"br", "img", "meta", "link", "input", "hr", "col", "area", "base", "wbr", "param", "source", "track", "embed"}
+_WRAPPER = re.compile(r"</?(?:div|section|article|center|blockquote|main|header|footer|nav|aside)(?:\s[^>]*)?>", re.I)
+MAX_DEPTH = 200
+
+
+def _depth(text: str) -> int:
+    depth = deepest = 0
+    for m in _TAG.finditer(text):
+        name = m.group(2).lower()
+        if name in _VOID or m.group(3):
+            continue
+        depth = max(0, depth - 1) if m.group(1) else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def simplify_markup(text: str) -> str:
+    """Tags that only format text carry no structure: Word-pasted pages hold hundreds of thousands
+    of ``<span>``/``<font>``, which cost time and memory; they go (unless they hide their text).
+    Wrappers nested deeper than any real page (a hostile 10,000 levels) become line breaks."""
+    text = _INLINE_TAG.sub(lambda m: m.group(0) if _HIDING.search(m.group(0)) else "", text)
+    if _depth(text) > MAX_DEPTH:
+        text = _WRAPPER.sub("<br>", text)
+    return text
+
+
 def html_blocks(text: str) -> tuple[list, dict[str, str], list[str]]:
     """Blocks, properties and repair notes of an HTML text (also used for Word's embedded HTML chunks)."""
+    try:
+        return _html_blocks(simplify_markup(text))
+    except RecursionError as exc:
+        raise ExtractError(CORRUPT, f"the page nests its elements more than {MAX_DEPTH} levels deep in a way that "
+                           "cannot be flattened; save its text and read that") from exc
+
+
+def _html_blocks(text: str) -> tuple[list, dict[str, str], list[str]]:
     soup = BeautifulSoup(text, "lxml")
     page_title = clean_line(soup.title.get_text(" ")) if soup.title else ""
     for el in soup.find_all(_DROP):

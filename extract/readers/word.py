@@ -26,7 +26,7 @@ import re
 import zipfile
 
 from ..document import Cell, Document, Paragraph, Table
-from ..errors import CORRUPT, ExtractError
+from ..errors import CORRUPT, HOSTILE_XML, ExtractError
 from . import properties
 from .grid import is_layout
 from .inline import clean_line, join_wrapped
@@ -66,11 +66,28 @@ def _xml(part):
     return element if element is not None else parse_xml(part.blob)
 
 
+def refuse_doctypes(data: bytes) -> None:
+    """Word never writes a DOCTYPE: one that declares entities is a billion-laughs attack."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for info in zf.infolist():
+                if info.filename.endswith((".xml", ".rels")):
+                    with zf.open(info) as fh:
+                        head = fh.read(4096)
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                        raise ExtractError(HOSTILE_XML, f"the Word file's part {info.filename} declares XML entities "
+                                           "(a DOCTYPE), which Word never writes: refused as a possible "
+                                           "billion-laughs attack")
+    except zipfile.BadZipFile:
+        return  # reported as damaged when the package is opened
+
+
 def open_parts(data: bytes):
     """(document part, body element, numbering element or None, styles element or None)."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.package import Package
 
+    refuse_doctypes(data)
     try:
         part = Package.open(io.BytesIO(data)).main_document_part
         root = _xml(part)

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 N = 4
 TOP_K = 8
+MAX_CHARS = 20_000  # keywords and 4-grams of the first 20,000 characters of a section (a hostile page has millions)
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
@@ -30,7 +31,7 @@ def _jieba():
 
 
 def words(text: str) -> list[str]:
-    return [w for w in _jieba().lcut(text) if _WORD.search(w)]
+    return [w for w in _jieba().lcut(text[:MAX_CHARS]) if _WORD.search(w)]
 
 
 def keywords(text: str, k: int = TOP_K) -> str:
@@ -39,7 +40,7 @@ def keywords(text: str, k: int = TOP_K) -> str:
     import jieba.analyse
 
     _jieba()
-    tags = [t for t in jieba.analyse.extract_tags(text, topK=k * 3) if re.search(r"[\u4e00-\u9fff]", t)]
+    tags = [t for t in jieba.analyse.extract_tags(text[:MAX_CHARS], topK=k * 3) if re.search(r"[\u4e00-\u9fff]", t)]
     return "、".join(tags[:k])
 
 
