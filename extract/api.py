@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,11 +100,21 @@ def discover(inputs: Iterable[str | os.PathLike], exclude: Path | None = None) -
     return found
 
 
-def warm_up() -> None:
-    """Load what every worker needs (jieba's dictionary) once, before the workers fork."""
+def warm_up(cache_dir: Path | None = None) -> None:
+    """Load what every worker needs (jieba's dictionary) once, before the workers fork; jieba keeps
+    its dictionary cache in ``cache_dir`` (inside the output folder) rather than the system's temp."""
     from .stages.reuse import _jieba
 
-    _jieba()
+    previous = os.environ.get("EXTRACT_CACHE_DIR")
+    if cache_dir is not None:
+        os.environ["EXTRACT_CACHE_DIR"] = str(Path(cache_dir).resolve())
+    try:
+        _jieba()
+    finally:
+        if previous is None:
+            os.environ.pop("EXTRACT_CACHE_DIR", None)
+        else:
+            os.environ["EXTRACT_CACHE_DIR"] = previous
 
 
 def process_path(path: str, source_path: str) -> FileResult:
@@ -168,12 +177,10 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
     jobs = jobs or os.cpu_count() or 1
     with _Lock(out):
         recover(out)
-        # nothing is written outside the output folder: libraries' caches and temporary files
-        # (jieba's dictionary cache, LibreOffice's conversions) go under OUT/.cache too
-        os.environ["EXTRACT_CACHE_DIR"] = str((out / ".cache" / "jieba").resolve())
+        # nothing is written outside the output folder: the workers' temporary files (LibreOffice's
+        # conversions) and jieba's dictionary cache go under OUT/.cache too
         scratch = (out / ".cache" / "tmp").resolve()
         scratch.mkdir(parents=True, exist_ok=True)
-        os.environ["TMPDIR"] = tempfile.tempdir = str(scratch)
         cache = Cache(out / ".cache")
         digests: list[str | None] = []
         first_seen: dict[str, int] = {}
@@ -197,8 +204,9 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
         fresh: dict[int, FileResult] = {}  # results not cacheable (limits, unreadable) kept until written
         pool = PoolStats()
         if todo:
-            warm_up()  # shared by every forked worker instead of loaded by each
-        for index, result in run_tasks(todo, process_path, jobs, Limits(timeout, memory_mb), stats=pool):
+            warm_up(out / ".cache" / "jieba")  # shared by every forked worker instead of loaded by each
+        for index, result in run_tasks(todo, process_path, jobs, Limits(timeout, memory_mb), stats=pool,
+                                       scratch=str(scratch)):
             digest = digests[index]
             if digest is None or not cache.put(digest, result):
                 fresh[index] = result

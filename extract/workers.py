@@ -13,6 +13,7 @@ import os
 import pickle
 import resource
 import signal
+import tempfile
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -64,7 +65,9 @@ def _virtual_bytes() -> int:
         return 0
 
 
-def _worker_main(conn: Connection, memory_mb: int, fn: Callable[[str, str], FileResult]) -> None:
+def _worker_main(conn: Connection, memory_mb: int, fn: Callable[[str, str], FileResult], scratch: str | None) -> None:
+    if scratch:  # temporary files (LibreOffice's conversions) inside the run's output folder
+        os.environ["TMPDIR"] = tempfile.tempdir = scratch
     # a hard cap on address space well above the watched limit (on top of what the worker already
     # maps), so a runaway allocation fails inside the worker (MemoryError → an errors row)
     # before it can hurt the machine
@@ -99,10 +102,10 @@ def _worker_main(conn: Connection, memory_mb: int, fn: Callable[[str, str], File
 
 
 class _Worker:
-    def __init__(self, ctx, limits: Limits, fn):
+    def __init__(self, ctx, limits: Limits, fn, scratch: str | None = None):
         parent, child = ctx.Pipe()
         self.conn = parent
-        self.proc = ctx.Process(target=_worker_main, args=(child, limits.memory_mb, fn), daemon=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, limits.memory_mb, fn, scratch), daemon=True)
         self.proc.start()
         child.close()
         self.task: Task | None = None
@@ -149,7 +152,8 @@ def _context():
 
 
 def run_tasks(tasks: Iterable[Task], fn: Callable[[str, str], FileResult], jobs: int, limits: Limits,
-              poll: float = 0.2, stats: PoolStats | None = None) -> Iterator[tuple[int, FileResult]]:
+              poll: float = 0.2, stats: PoolStats | None = None,
+              scratch: str | None = None) -> Iterator[tuple[int, FileResult]]:
     """Yield ``(task.index, result)`` as files finish, in completion order."""
     pending = list(tasks)
     pending.reverse()
@@ -157,7 +161,7 @@ def run_tasks(tasks: Iterable[Task], fn: Callable[[str, str], FileResult], jobs:
     if not pending:
         return
     ctx = _context()
-    workers = [_Worker(ctx, limits, fn) for _ in range(max(1, min(jobs, len(pending))))]
+    workers = [_Worker(ctx, limits, fn, scratch) for _ in range(max(1, min(jobs, len(pending))))]
     try:
         for w in workers:
             if pending:
@@ -204,7 +208,7 @@ def run_tasks(tasks: Iterable[Task], fn: Callable[[str, str], FileResult], jobs:
                 if replace:
                     stats.replaced += 1
                     w.kill()
-                    w = workers[i] = _Worker(ctx, limits, fn)
+                    w = workers[i] = _Worker(ctx, limits, fn, scratch)
                 w.task = None
                 yield outcome
                 if pending:
