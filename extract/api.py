@@ -76,7 +76,9 @@ class Summary:
     def text(self) -> str:
         return (f"{self.files} files: {self.ok} reports ok, {self.partial} partial, {self.failed} failed; "
                 f"{self.errors} errors; {self.checks_failed} checks failed, {self.checks_warned} warnings; "
-                f"{self.read} read, {self.cached} from cache; {self.seconds:.1f} s. Outputs in {self.out}/")
+                f"{self.read} read, {self.cached} from cache" +
+                (f" (largest worker {self.worker_peak_mb:.0f} MB)" if self.worker_peak_mb else "") +
+                f"; {self.seconds:.1f} s. Outputs in {self.out}/")
 
 
 def discover(inputs: Iterable[str | os.PathLike], exclude: Path | None = None) -> list[InputFile]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -90,6 +91,11 @@ def timed_run(corpus: Path, out: Path, jobs: int, force: bool) -> tuple[float, f
     return seconds, peak_kb / 1024, proc.stdout.strip()
 
 
+def worker_peak(line: str) -> str:
+    m = re.search(r"largest worker (\d+) MB", line)
+    return m.group(1) if m else "-"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--count", type=int, default=2000)
@@ -104,15 +110,16 @@ def main() -> None:
         for jobs in (1, 2):
             out = Path(tmp) / f"out-{jobs}"
             seconds, peak, line = timed_run(args.corpus, out, jobs, force=True)
-            rows.append((f"{jobs} worker{'s' if jobs > 1 else ''}", seconds, args.count / seconds, peak))
+            rows.append((f"{jobs} worker{'s' if jobs > 1 else ''}", seconds, args.count / seconds, peak, worker_peak(line)))
             print(f"  {line}")
         seconds, peak, line = timed_run(args.corpus, Path(tmp) / "out-2", 2, force=False)
-        rows.append(("unchanged re-run", seconds, args.count / seconds, peak))
+        rows.append(("unchanged re-run", seconds, args.count / seconds, peak, worker_peak(line)))
         print(f"  {line}")
-    print(f"\n{'run':<18}{'seconds':>10}{'reports/s':>12}{'peak MB':>10}")
-    for name, seconds, rate, peak in rows:
-        print(f"{name:<18}{seconds:>10.1f}{rate:>12.1f}{peak:>10.0f}")
-    print("(peak MB: resident memory of the largest single process of that run, parent or worker)")
+    print(f"\n{'run':<18}{'seconds':>10}{'reports/s':>12}{'peak MB':>10}{'worker MB':>11}")
+    for name, seconds, rate, peak, worker in rows:
+        print(f"{name:<18}{seconds:>10.1f}{rate:>12.1f}{peak:>10.0f}{worker:>11}")
+    print("(peak MB: resident memory of the largest single process of that run, parent or worker;\n"
+          " worker MB: the largest worker, as the run reports it)")
 
 
 if __name__ == "__main__":

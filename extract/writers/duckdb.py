@@ -43,7 +43,8 @@ VIEWS = {
 def write_duckdb(folder: Path, path: Path) -> None:
     import duckdb
 
-    con = duckdb.connect(str(path))
+    # a small buffer pool: DuckDB writes through to the file instead of holding the tables in memory
+    con = duckdb.connect(str(path), config={"memory_limit": "128MB", "threads": 1})
     try:
         for r in RESOURCES:
             source = (folder / f"{r.name}.parquet").as_posix().replace("'", "''")
