@@ -13,21 +13,12 @@ from pathlib import Path
 import pandas as pd
 
 from .loading import Outputs, load
+from .templates import outcome_groups
+from .textnorm import split_numbering
 
-OUTCOMES = [  # (label, panel columns summed)
-    ("予以公开", ["requests.granted.total"]),
-    ("部分公开", ["requests.partially_granted.total"]),
-    ("不予公开", [f"requests.{r}.total" for r in ("withheld_state_secret", "withheld_law_prohibited",
-                                                   "withheld_three_safeties", "withheld_third_party",
-                                                   "withheld_internal_affairs", "withheld_process_info",
-                                                   "withheld_enforcement_file", "withheld_admin_query")]),
-    ("无法提供", [f"requests.{r}.total" for r in ("unavailable_not_held", "unavailable_needs_creation",
-                                                   "unavailable_unclear")]),
-    ("不予处理", [f"requests.{r}.total" for r in ("rejected_petition", "rejected_duplicate", "rejected_publication",
-                                                   "rejected_excessive", "rejected_confirmation")]),
-    ("其他处理", [f"requests.{r}.total" for r in ("other_handling", "other_no_correction", "other_unpaid_fee",
-                                                   "other_misc")]),
-]
+# (short label, panel columns summed) per outcome group: 予以公开, 部分公开, 不予公开, …
+OUTCOMES = [(split_numbering(label)[1].split("（")[0], [f"requests.{r}.total" for r in rows])
+            for _key, label, rows in outcome_groups()]
 COLORS = ["#4c78a8", "#72b7b2", "#e45756", "#f58518", "#b279a2", "#9d755d"]
 MAX_AGENCIES = 40
 CSS = """

@@ -19,7 +19,7 @@ from .stages.prose import numbers_by_row, prose_checks
 from .stages.reuse import keywords
 from .stages.sections import SectionRow, find_sections, table_regions
 from .stages.template_detect import detect_template
-from .templates import TEMPLATES, CellKey, Template
+from .templates import TABLE_KEYS, TEMPLATES, CellKey, Template
 
 
 def report_id(data: bytes) -> str:
@@ -51,7 +51,7 @@ def _section_records(sections: list[SectionRow], doc: Document) -> list[SectionR
     out = []
     for s in sections:
         block = doc.blocks[s.start.block] if s.start.block < len(doc.blocks) else None
-        words = "" if s.key in ("active", "requests", "appeals") else keywords(s.text)
+        words = "" if s.key in TABLE_KEYS else keywords(s.text)
         out.append(SectionRecord(s.seq, s.level, s.number, s.heading, s.text, s.key, getattr(block, "page", None),
                                  keywords=words))
     return out

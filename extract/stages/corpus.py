@@ -6,12 +6,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..results import FileResult
-from ..templates import CellKey
+from ..templates import TABLE_KEYS, CellKey
 from .agency import locate
 from .crossyear import cross_year_checks
 from .reuse import reuse_share, shingles
 
-TABLE_SECTIONS = ("active", "requests", "appeals")
 
 
 def place(result: FileResult) -> None:
@@ -44,10 +43,10 @@ def link_previous(result: FileResult, prev: FileResult) -> None:
                                                prev.report.report_id))
     previous = set()
     for s in prev.sections:
-        if s.section_key not in TABLE_SECTIONS:
+        if s.section_key not in TABLE_KEYS:
             previous |= shingles(s.text)
     for s in result.sections:
-        if s.section_key not in TABLE_SECTIONS and s.text:
+        if s.section_key not in TABLE_KEYS and s.text:
             s.reuse_prev = reuse_share(s.text, previous)
             s.prev_report_id = prev.report.report_id
 

@@ -300,7 +300,7 @@ def map_tables(doc: Document, regions: dict[str, tuple[Pos, Pos]], template: Tem
                         notes.append(f"row {match.table}.{match.row} printed twice; the first is used")
                     continue
                 hits[key] = line
-            elif line.has_values() and (region == "appeals" or _appeal_headers(line)):
+            elif line.has_values() and (region == "appeals" or _appeal_headers(line, template)):
                 appeal_lines.append(line)
     # rows the grids did not give: look in the running text of the section
     for table in ("active", "requests"):
@@ -326,7 +326,7 @@ def map_tables(doc: Document, regions: dict[str, tuple[Pos, Pos]], template: Tem
                       appeal_lines[0].page, [h for ln in appeal_lines for h in ln.headers])
         resolutions.append(resolve_line(merged, keys, cols, template, prose))
     elif "appeals" in regions:
-        line = trailing_values(doc, *regions["appeals"])
+        line = trailing_values(doc, *regions["appeals"], [w for c in cols for w in c.labels])
         if line is not None:
             resolutions.append(resolve_line(line, keys, cols, template, prose))
     propagate(resolutions, template)
@@ -337,6 +337,8 @@ def map_tables(doc: Document, regions: dict[str, tuple[Pos, Pos]], template: Tem
     return Mapped(values, extra_rows, notes, len(hits))
 
 
-def _appeal_headers(line: Line) -> bool:
+def _appeal_headers(line: Line, template: Template) -> bool:
+    """The header words above the line name the appeals table's rows (行政复议, and 行政诉讼 or its groups)."""
     words = "".join(w for path in line.headers for w in path)
-    return "复议" in words and "诉讼" in words
+    rows = template.table("appeals").rows()
+    return rows[0].label in words and any(r.group in words or r.label in words for r in rows[1:])

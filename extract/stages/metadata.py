@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ..document import Document, Paragraph
-from ..templates import TITLE_WORDS
+from ..templates import TABLE_KEYS, TITLE_WORDS
 from ..textnorm import CN_DIGITS, cn_to_int, nfkc, squash
 from .sections import SectionRow
 
@@ -154,5 +154,5 @@ def extract_metadata(doc: Document, sections: list[SectionRow]) -> Metadata:
                 break
     year = find_year(title, doc, published)
     keyed = {s.key for s in sections if s.level == 1 and s.key}
-    looks = bool(_REPORT_WORDS.search(squash(title))) or len(keyed & {"active", "requests", "appeals"}) >= 2
+    looks = bool(_REPORT_WORDS.search(squash(title))) or len(keyed & set(TABLE_KEYS)) >= 2
     return Metadata(title, agency, year, published, find_doc_number(doc), looks)

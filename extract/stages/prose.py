@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..templates import Template
+from ..templates import TABLE_KEYS, Template
 from ..textnorm import core, nfkc, squash
 from .sections import SectionRow
 
-TABLE_SECTIONS = ("active", "requests", "appeals")
 _SENTENCE = re.compile(r"[。；;！!？?\n]")
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,12}(?:\.\d+)?)\s*(?:件|条|个|项|份|次|万元|元)")
 
@@ -24,12 +23,12 @@ def sentences(text: str) -> list[str]:
 
 def numbers_by_row(sections: list[SectionRow], template: Template) -> dict[str, frozenset]:
     names = {}
-    for table in TABLE_SECTIONS:
+    for table in TABLE_KEYS:
         for row in template.scan_rows(table):
             names[row.key] = [core(a) for a in row.labels if len(core(a)) >= 4]
     found: dict[str, set] = {}
     for s in sections:
-        if s.key in TABLE_SECTIONS:
+        if s.key in TABLE_KEYS:
             continue
         for sentence in sentences(s.text):
             words = squash(sentence)
@@ -59,7 +58,7 @@ def prose_checks(sections: list[SectionRow], cells: dict) -> list:
 
     out, seen = [], {}
     for s in sections:
-        if s.key in TABLE_SECTIONS:
+        if s.key in TABLE_KEYS:
             continue
         for sentence in sentences(s.heading + "。" + s.text):
             words = squash(sentence)

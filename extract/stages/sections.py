@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from ..document import Document, Paragraph, Pos
-from ..templates import SECTIONS
+from ..templates import SECTIONS, TABLE_KEYS
 from ..textnorm import NUMBERING, cn_to_int, nfkc, squash
 
 LEVEL_OF = {"cn_dun": 1, "cn_paren": 2, "arabic": 3, "arabic_paren": 4}
@@ -164,7 +164,7 @@ def choose_sublevels(cands: list[Heading], level1: list[Heading], doc: Document)
     chosen: list[Heading] = []
     bounds = [(h, level1[i + 1].start if i + 1 < len(level1) else None) for i, h in enumerate(level1)]
     for parent, end in bounds:
-        if parent.key in ("active", "requests", "appeals"):
+        if parent.key in TABLE_KEYS:
             continue
         expected = {2: 1, 3: 1, 4: 1}
         inside = [h for h in cands if h.level > 1 and _in_range(h, parent.body, end)]

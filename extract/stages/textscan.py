@@ -178,17 +178,15 @@ def text_lines(doc: Document, start: Pos, end: Pos, rows: list[Row]) -> dict[str
     return out
 
 
-HEADER_WORDS = re.compile(r"结果维持|结果纠正|其他结果|尚未审结|总计|合计")
-
-
-def trailing_values(doc: Document, start: Pos, end: Pos) -> Line | None:
+def trailing_values(doc: Document, start: Pos, end: Pos, header_words: list[str]) -> Line | None:
     """The run of values after the last header word of a one-line table (the appeals table)."""
     parts = region_parts(doc, start, end)
     if not parts:
         return None
+    words = re.compile("|".join(sorted((re.escape(w) for w in header_words), key=len, reverse=True)))
     last = None
     for pi, part in enumerate(parts):
-        for m in HEADER_WORDS.finditer(part.text, part.start, part.end):
+        for m in words.finditer(part.text, part.start, part.end):
             last = (pi, m.end())
     if last is None:
         return None

@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..templates import TEMPLATES
+from ..templates import TABLE_KEYS, TEMPLATES
 from .layout import Grid, grids
 from .spec import ReportSpec
 
@@ -32,7 +32,7 @@ def outline(spec: ReportSpec) -> list[tuple]:
                           f"{spec.year}年12月31日止。"))
     items.append(("heading", HEADINGS[0]))
     items += [("para", p) for p in spec.overview]
-    for i, key in enumerate(("active", "requests", "appeals"), start=1):
+    for i, key in enumerate(TABLE_KEYS, start=1):
         items.append(("heading", HEADINGS[i]))
         items.append(("table", key, g[key]))
     items.append(("heading", HEADINGS[4]))

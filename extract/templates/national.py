@@ -244,4 +244,25 @@ T2021 = Template(
 )
 
 TEMPLATES = {"2019": T2019, "2021": T2021}
-TABLE_KEYS = ("active", "requests", "appeals")
+TABLE_KEYS = tuple(s.table for s in SECTIONS if s.table)  # ("active", "requests", "appeals"): also section keys
+
+# the outcome groups of 三、本年度办理结果 as printed, for summaries (SQL views, the audit page)
+GROUP_KEYS = {"（三）不予公开": "withheld", "（四）无法提供": "unavailable", "（五）不予处理": "not_processed",
+              "（六）其他处理": "other"}
+
+
+def outcome_groups() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(key, label, row keys) for each outcome of 三、本年度办理结果, rows of both formats together:
+    予以公开, 部分公开, then the groups （三）–（六） with all their items."""
+    groups: dict[str, tuple[str, list[str]]] = {}
+    for template in (T2021, T2019):
+        for row in template.scan_rows("requests"):
+            parts = row.group.split("/") if row.group else []
+            if not parts or row.key == "results_total":
+                continue
+            label = parts[1] if len(parts) > 1 else row.label
+            key = GROUP_KEYS.get(label, row.key)
+            rows = groups.setdefault(label, (key, []))[1]
+            if row.key not in rows:
+                rows.append(row.key)
+    return [(key, label, tuple(rows)) for label, (key, rows) in groups.items()]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..schema import RESOURCES
-from ..templates import TEMPLATES
+from ..templates import TABLE_KEYS, TEMPLATES
 
 STATUSES = {
     "facts": ["ok", "blank", "dash", "inferred", "ambiguous", "missing"],
@@ -30,7 +30,7 @@ def _enums() -> dict[str, list[str]]:
                 cols += [c.key for c in block.columns]
         for variants in t.variant_rows.values():
             rows += [r.key for r in variants]
-    return {"table": ["active", "requests", "appeals"], "row": sorted(set(rows)), "column": sorted(set(cols))}
+    return {"table": list(TABLE_KEYS), "row": sorted(set(rows)), "column": sorted(set(cols))}
 
 
 def templates_description() -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..schema import RESOURCES
+from ..templates import TEMPLATES, outcome_groups
 
 VIEWS = {
     "problems": """
@@ -17,27 +18,33 @@ VIEWS = {
                count(*) AS reports, min(year) AS first_year, max(year) AS last_year,
                string_agg(CAST(year AS VARCHAR), ',' ORDER BY year) AS years
         FROM reports GROUP BY agency_id, province, city, county ORDER BY agency_id""",
-    "request_outcomes": """
-        SELECT p.report_id, p.agency, p.agency_id, p.year,
-               "requests.new_received.total" AS received, "requests.carried_over.total" AS carried_over,
-               "requests.granted.total" AS granted, "requests.partially_granted.total" AS partially_granted,
-               "requests.withheld_state_secret.total" + "requests.withheld_law_prohibited.total"
-                 + "requests.withheld_three_safeties.total" + "requests.withheld_third_party.total"
-                 + "requests.withheld_internal_affairs.total" + "requests.withheld_process_info.total"
-                 + "requests.withheld_enforcement_file.total" + "requests.withheld_admin_query.total" AS withheld,
-               "requests.unavailable_not_held.total" + "requests.unavailable_needs_creation.total"
-                 + "requests.unavailable_unclear.total" AS unavailable,
-               "requests.rejected_petition.total" + "requests.rejected_duplicate.total"
-                 + "requests.rejected_publication.total" + "requests.rejected_excessive.total"
-                 + "requests.rejected_confirmation.total" AS not_processed,
-               CASE WHEN p.template IN ('2019', '2021') THEN
-                 coalesce("requests.other_handling.total", 0) + coalesce("requests.other_no_correction.total", 0)
-                 + coalesce("requests.other_unpaid_fee.total", 0) + coalesce("requests.other_misc.total", 0) END AS other,
-               "requests.results_total.total" AS answered, "requests.carried_forward.total" AS carried_forward,
-               "appeals.review.total" AS reviews,
-               "appeals.suit_direct.total" + "appeals.suit_after_review.total" AS lawsuits
-        FROM panel p ORDER BY p.agency_id, p.year""",
+    "request_outcomes": None,  # built from the template data below
+
 }
+
+
+def _total(row: str) -> str:
+    return f'"requests.{row}.total"'
+
+
+def request_outcomes_sql() -> str:
+    """One row per report: requests received and each outcome group of 三、本年度办理结果, summed from
+    the panel; groups whose rows differ between the formats count the rows the report has."""
+    everywhere = set.intersection(*({r.key for r in t.table("requests").rows()} for t in TEMPLATES.values()))
+    formats = ", ".join(f"'{k}'" for k in TEMPLATES)
+    outcomes = []
+    for key, _label, rows in outcome_groups():
+        if set(rows) <= everywhere:
+            outcomes.append(" + ".join(_total(r) for r in rows) + f" AS {key}")
+        else:
+            summed = " + ".join(f"coalesce({_total(r)}, 0)" for r in rows)
+            outcomes.append(f"CASE WHEN p.template IN ({formats}) THEN {summed} END AS {key}")
+    return ("SELECT p.report_id, p.agency, p.agency_id, p.year, "
+            f"{_total('new_received')} AS received, {_total('carried_over')} AS carried_over, "
+            + ", ".join(outcomes) +
+            f", {_total('results_total')} AS answered, {_total('carried_forward')} AS carried_forward, "
+            '"appeals.review.total" AS reviews, "appeals.suit_direct.total" + "appeals.suit_after_review.total" AS lawsuits '
+            "FROM panel p ORDER BY p.agency_id, p.year")
 
 
 def write_duckdb(folder: Path, path: Path) -> None:
@@ -51,6 +58,6 @@ def write_duckdb(folder: Path, path: Path) -> None:
             con.execute(f'CREATE TABLE "{r.name}" AS SELECT * FROM read_parquet(\'{source}\')')
             con.execute(f"COMMENT ON TABLE \"{r.name}\" IS '{r.en}'")
         for name, sql in VIEWS.items():
-            con.execute(f'CREATE VIEW "{name}" AS {sql}')
+            con.execute(f'CREATE VIEW "{name}" AS {sql or request_outcomes_sql()}')
     finally:
         con.close()
