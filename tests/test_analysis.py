@@ -27,19 +27,19 @@ def _cells(path):
 
 @pytest.fixture(scope="module")
 def series(tmp_path_factory):
-    """Pingtan 2018–2023: real reports of one agency in consecutive years, completed with a generated
-    2024 that follows 2023 and a generated 2025 whose 上年结转 contradicts 2024's 结转下年度."""
+    """Pingtan 2018–2024: real reports of one agency in consecutive years, completed with a generated
+    2025 that follows 2024 and a generated 2026 whose 上年结转 contradicts 2025's 结转下年度."""
     need_shared()
     folder = tmp_path_factory.mktemp("pingtan")
     for name in ("pingtan-2018.txt", "pingtan-2019.txt", "pingtan-2022.txt", "zhangzhou-erqing-2019.txt"):
         shutil.copy(REAL / name, folder / name)
     for path in (DATA / "pingtan").glob("*.txt"):
         shutil.copy(path, folder / path.name)
-    y2024 = follow(random_spec(2024, "2021", "平潭综合实验区", 2024), _cells(folder / "pingtan-2023.txt"))
-    render(y2024, "md", folder / "pingtan-2024.md")
-    last = {k: Decimal(v) for k, v in y2024.cells.items() if v}
-    last[CellKey("requests", "carried_forward", "natural_person")] += 5  # 2025 disagrees with 2024
-    render(follow(random_spec(2025, "2021", "平潭综合实验区管委会", 2025), last), "txt", folder / "pingtan-2025.txt")
+    y2025 = follow(random_spec(2025, "2021", "平潭综合实验区", 2025), _cells(folder / "pingtan-2024.txt"))
+    render(y2025, "md", folder / "pingtan-2025.md")
+    last = {k: Decimal(v) for k, v in y2025.cells.items() if v}
+    last[CellKey("requests", "carried_forward", "natural_person")] += 5  # 2026 disagrees with 2025
+    render(follow(random_spec(2026, "2021", "平潭综合实验区管委会", 2026), last), "txt", folder / "pingtan-2026.txt")
     out = tmp_path_factory.mktemp("out")
     run([folder], out, jobs=2)
     return out
@@ -57,7 +57,7 @@ def test_one_agency_id_across_years_and_names(series):
     out = load(series)
     pingtan = out.reports[out.reports.agency.str.startswith("平潭")]
     assert set(pingtan.agency_id) == {"350128:政府"}
-    assert sorted(pingtan.year) == [2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025]
+    assert sorted(pingtan.year) == list(range(2018, 2027))
     assert set(pingtan.county.astype(str)) == {"平潭县"}
     assert locate("沐阳县人民政府").agency_id == locate("沭阳县人民政府").agency_id == "321322:政府"
     assert locate("平潭綜合實驗區管委會").agency_id == "350128:政府"
@@ -86,10 +86,12 @@ def test_cross_year_checks(series):
     assert cy[cy.year == 2018].empty  # the first report of the series has no predecessor
     # 2023 printed 现行有效 470 after a clean-up: 698 + 77 − 132 = 643 does not follow → warn
     assert got.loc[(2023, "cross_year.in_force.normative_docs"), "status"] == "warn"
-    # the generated years: 2024 follows 2023; 2025's 上年结转 contradicts 2024's 结转下年度
-    assert set(cy[cy.year == 2024].status) == {"pass"}
-    assert got.loc[(2025, "cross_year.carried.natural_person"), "status"] == "warn"
-    assert got.loc[(2025, "cross_year.carried.natural_person"), "delta"] == 5
+    # 2024 (real) follows 2023 in its carried-over requests
+    assert got.loc[(2024, "cross_year.carried.total"), "status"] == "pass"
+    # the generated years: 2025 follows 2024; 2026's 上年结转 contradicts 2025's 结转下年度
+    assert set(cy[cy.year == 2025].status) == {"pass"}
+    assert got.loc[(2026, "cross_year.carried.natural_person"), "status"] == "warn"
+    assert got.loc[(2026, "cross_year.carried.natural_person"), "delta"] == 5
 
 
 def test_prose_against_tables(series):
@@ -116,10 +118,10 @@ def test_text_reuse_and_keywords(series):
 
 def test_duckdb_has_tables_and_views(series):
     con = duckdb.connect(str(series / "reports.duckdb"), read_only=True)
-    assert con.execute("select count(*) from reports").fetchall()[0][0] == 9
+    assert con.execute("select count(*) from reports").fetchall()[0][0] == 10
     rows = con.execute("select year, received, answered from request_outcomes where agency_id = '350128:政府' "
-                       "and year between 2019 and 2023 order by year").fetchall()
-    assert rows == [(2019, 23, 23), (2020, 21, 21), (2021, 70, 69), (2022, 74, 75), (2023, 81, 81)]
+                       "and year between 2019 and 2024 order by year").fetchall()
+    assert rows == [(2019, 23, 23), (2020, 21, 21), (2021, 70, 69), (2022, 74, 75), (2023, 81, 81), (2024, 218, 218)]
     problems = con.execute("select year, check_id, status from problems where status = 'fail'").fetchall()
     assert (2020, "requests.results_sum.natural_person", "fail") in problems
 
