@@ -12,6 +12,7 @@ SHARED = ROOT.parent / "shared"
 REAL = SHARED / "corpus-real"
 TRUTH = SHARED / "truth"
 DATA = Path(__file__).resolve().parent / "data"
+CORPUS = ROOT / "corpus"  # sample reports (public documents) that make extract reads
 
 
 def need_shared() -> None:

@@ -17,7 +17,7 @@ from extract.synth import random_spec, render
 from extract.synth.spec import follow
 from extract.templates import CellKey
 
-from conftest import DATA, REAL, ROOT, need_shared
+from conftest import CORPUS, REAL, ROOT, need_shared
 
 
 def _cells(path):
@@ -33,7 +33,7 @@ def series(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pingtan")
     for name in ("pingtan-2018.txt", "pingtan-2019.txt", "pingtan-2022.txt", "zhangzhou-erqing-2019.txt"):
         shutil.copy(REAL / name, folder / name)
-    for path in (DATA / "pingtan").glob("*.txt"):
+    for path in CORPUS.glob("pingtan-202[0134].txt"):
         shutil.copy(path, folder / path.name)
     y2025 = follow(random_spec(2025, "2021", "平潭综合实验区", 2025), _cells(folder / "pingtan-2024.txt"))
     render(y2025, "md", folder / "pingtan-2025.md")

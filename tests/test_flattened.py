@@ -7,7 +7,7 @@ from extract.pipeline import process_bytes
 from extract.stages.digits import LineContext, rank, readings, value_tokens
 from extract.templates import T2019, T2021
 
-from conftest import DATA
+from conftest import CORPUS
 
 
 def best(text, columns, identities=(), relations=()):
@@ -52,7 +52,7 @@ def _facts(path):
 def test_pingtan_2021_column_balance_settles_open_rows():
     # "270020130" (予以公开) and "2200003252." (不掌握) each read two ways that fit their row;
     # only 27 and 22 make the 自然人 column add up to （七）总计 63.
-    res, facts = _facts(DATA / "pingtan" / "pingtan-2021.txt")
+    res, facts = _facts(CORPUS / "pingtan-2021.txt")
     assert facts[("requests", "granted", "natural_person")].value == 27
     assert facts[("requests", "granted", "natural_person")].status == "inferred"
     assert facts[("requests", "unavailable_not_held", "natural_person")].value == 22
@@ -64,7 +64,7 @@ def test_pingtan_2021_column_balance_settles_open_rows():
 
 def test_pingtan_2020_keeps_the_agency_error_as_printed():
     # the 2020 report's results do not add up to its own total (26 listed, 20 printed)
-    res, facts = _facts(DATA / "pingtan" / "pingtan-2020.txt")
+    res, facts = _facts(CORPUS / "pingtan-2020.txt")
     assert facts[("requests", "results_total", "natural_person")].value == 20
     failed = {c.check for c in res.checks if c.status == "fail"}
     assert "requests.results_sum.natural_person" in failed

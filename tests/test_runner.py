@@ -18,7 +18,7 @@ from extract.synth import random_spec, render
 from extract.workers import Limits, Task, run_tasks
 from extract.writers import JOURNAL, recover
 
-from conftest import DATA, REAL, ROOT, need_shared
+from conftest import CORPUS, REAL, ROOT, need_shared
 
 TABLES = ["reports", "facts", "checks", "sections", "errors"]
 
@@ -80,7 +80,7 @@ def test_one_worker_and_two_give_identical_outputs(tmp_path):
     need_shared()
     corpus = make_corpus(tmp_path / "in", 12)
     shutil.copy(REAL / "pingtan-2019.txt", corpus)
-    shutil.copy(DATA / "pingtan" / "pingtan-2021.txt", corpus)
+    shutil.copy(CORPUS / "pingtan-2021.txt", corpus)
     api.run([corpus], tmp_path / "one", jobs=1)
     api.run([corpus], tmp_path / "two", jobs=2)
     assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
