@@ -70,6 +70,7 @@ class Summary:
     worker_peak_mb: float = 0.0
     read: int = 0
     cached: int = 0
+    duplicates: int = 0
     seconds: float = 0.0
     written: list[Path] = field(default_factory=list)
 
@@ -77,6 +78,7 @@ class Summary:
         return (f"{self.files} files: {self.ok} reports ok, {self.partial} partial, {self.failed} failed; "
                 f"{self.errors} errors; {self.checks_failed} checks failed, {self.checks_warned} warnings; "
                 f"{self.read} read, {self.cached} from cache" +
+                (f", {self.duplicates} duplicate files" if self.duplicates else "") +
                 (f" (largest worker {self.worker_peak_mb:.0f} MB)" if self.worker_peak_mb else "") +
                 f"; {self.seconds:.1f} s. Outputs in {self.out}/")
 
@@ -183,7 +185,7 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
         # conversions) and jieba's dictionary cache go under OUT/.cache too
         scratch = (out / ".cache" / "tmp").resolve()
         scratch.mkdir(parents=True, exist_ok=True)
-        cache = Cache(out / ".cache")
+        cache = Cache(out / ".cache" / "results")
         digests: list[str | None] = []
         first_seen: dict[str, int] = {}
         for item in items:
@@ -198,9 +200,11 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
                 continue  # a copy: reported when the tables are written
             if digest is not None:
                 first_seen[digest] = i
-            if digest is None or force or cache.get(digest) is None:
+            if digest is None or force or not cache.has(digest):
                 todo.append(Task(i, str(item.path), item.source_path))
-        state.cached = state.done = len(items) - len(todo)
+        duplicates = len(items) - len(first_seen) - sum(1 for d in digests if d is None)
+        state.cached = state.done = len(items) - len(todo) - duplicates
+        state.total = len(items) - duplicates
         if progress:
             progress(state, None)
         fresh: dict[int, FileResult] = {}  # results not cacheable (limits, unreadable) kept until written
@@ -216,7 +220,7 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
             state.failed += bool(result.errors)
             if progress:
                 progress(state, result)
-        summary = Summary(out, files=len(items), read=len(todo), cached=len(items) - len(todo),
+        summary = Summary(out, files=len(items), read=len(todo), cached=state.cached, duplicates=duplicates,
                           worker_peak_mb=pool.peak_mb)
 
         def load(i: int) -> FileResult:

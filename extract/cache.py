@@ -16,17 +16,31 @@ from pathlib import Path
 from . import __version__
 from .results import FileResult
 
-NOT_CACHED = {"time_limit", "memory_limit", "worker_crash", "internal_error", "unreadable_file"}
+# results that depend on this machine's state rather than the file: read again next time
+NOT_CACHED = {"time_limit", "memory_limit", "worker_crash", "internal_error", "unreadable_file", "needs_converter"}
+LIBRARIES = ("pdfplumber", "pypdfium2", "python-docx", "beautifulsoup4", "lxml", "markdown-it-py", "jieba",
+             "charset-normalizer")
 
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Version plus a hash of every source file of the package."""
+    """What a result depends on besides the file: the package's source, the readers' libraries,
+    and whether LibreOffice (for .doc/.wps/.rtf) is installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .readers.convert import soffice
+
     h = hashlib.sha256(__version__.encode())
     root = Path(__file__).resolve().parent
     for path in sorted(root.rglob("*.py")):
         h.update(path.relative_to(root).as_posix().encode())
         h.update(path.read_bytes())
+    for lib in LIBRARIES:
+        try:
+            h.update(f"{lib}={version(lib)}".encode())
+        except PackageNotFoundError:
+            h.update(f"{lib}=none".encode())
+    h.update(f"soffice={bool(soffice())}".encode())
     return f"{__version__}-{h.hexdigest()[:12]}"
 
 
@@ -39,13 +53,17 @@ def file_hash(path: Path) -> str:
 
 
 class Cache:
+    """Results in ``root/<fingerprint>/``; ``root`` holds nothing else, so older fingerprints can go."""
+
     def __init__(self, root: Path):
         self.dir = root / code_fingerprint()
         self.dir.mkdir(parents=True, exist_ok=True)
-        # results of older code versions are of no further use
-        for old in root.iterdir():
+        for old in root.iterdir():  # results of older code versions are of no further use
             if old.is_dir() and old != self.dir:
                 shutil.rmtree(old, ignore_errors=True)
+
+    def has(self, digest: str) -> bool:
+        return self._path(digest).exists()
 
     def _path(self, digest: str) -> Path:
         return self.dir / digest[:2] / f"{digest}.pickle"

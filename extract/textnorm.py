@@ -98,7 +98,14 @@ def plain(text: str) -> str:
 
 # ---------------------------------------------------------------- cell values
 
-DASHES = {"-", "--", "—", "——", "–", "－", "/", "／", "\\", "、", "无", "－－", "―", "─", "一"}
+DASHES = {"-", "--", "—", "——", "–", "－", "/", "／", "\\", "无", "－－", "―", "─", "一"}
+_DASH_CHARS = set("-—–－/／\\―─")
+
+
+def is_dash(text: str) -> bool:
+    """A placeholder printed instead of a number: ``-``, ``/``, ``—``, ``无`` and the like."""
+    t = text.strip()
+    return bool(t) and (t in DASHES or set(t) <= _DASH_CHARS)
 _NUM = re.compile(r"^([+\-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
 UNITS = ("万元", "元", "件", "条", "项", "个", "%")
 
@@ -124,7 +131,7 @@ def parse_value(text: str) -> Parsed:
     t = clean_value_text(raw)
     if t == "":
         return Parsed("blank")
-    if t in DASHES or set(t) <= set("-—–－/／\\―─"):
+    if is_dash(t):
         return Parsed("dash")
     unit = None
     for u in UNITS:

@@ -28,15 +28,18 @@ import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import combinations
 from typing import Iterator
 
 from ..templates import Column
-from ..textnorm import DASHES, nfkc
+from ..textnorm import is_dash, nfkc
 
-LIMIT = 200_000  # readings enumerated per line before giving up
+LIMIT = 50_000  # readings enumerated per line before giving up
+STEPS = 40_000  # cuts tried per line before giving up (a line of dozens of run-together digits)
 _PIECE = re.compile(r"^[+\-]?(?:0|[1-9]\d*)(?:\.\d+)?$")
-_TOKEN = re.compile(r"[+\-]?\d(?:[\d,.]|[+\-](?=\d))*(?:万元|元)?(?![年月日号])")
-_DASH_TOKEN = re.compile(r"(?<!\S)(?:[-—–－/／]{1,2}|无)(?!\S)")
+# a number may not be cut short to dodge a following digit or date word (2021年 is no value)
+_TOKEN = re.compile(r"[+\-]?\d(?:[\d,.]|[+\-](?=\d))*(?:万元|元)?(?![\d年月日号])")
+_DASH_TOKEN = re.compile(r"(?<!\S)(?:[-—–－/／―─\\]+|无)(?!\S)")
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class Token:
 
     @property
     def is_dash(self) -> bool:
-        return clean(self.text) in DASHES or set(clean(self.text)) <= set("-—–－/／")
+        return is_dash(clean(self.text))
 
 
 @dataclass(frozen=True)
@@ -96,70 +99,89 @@ def _strip_thousands(digits: str) -> str:
     return digits
 
 
-def _splits(s: str, k: int) -> Iterator[list[str]]:
-    """All ways to cut ``s`` (sign/digits/point) into k valid numbers."""
+def _splits(s: str, k: int) -> Iterator[list[str] | None]:
+    """Ways to cut ``s`` (sign/digits/point) into k valid numbers, lazily. Every candidate cut is
+    yielded, ``None`` when it is not valid, so callers can count the work done."""
     if k == 1:
-        if _PIECE.match(s):
-            yield [s]
+        yield [s] if _PIECE.match(s) else None
         return
-    for i in range(1, len(s)):
-        head = s[:i]
-        if not _PIECE.match(head) or s[i] in ".":
-            continue
-        if head.endswith("."):
-            continue
-        for rest in _splits(s[i:], k - 1):
-            yield [head] + rest
+    cuts = [i for i in range(1, len(s)) if s[i] != "." and s[i - 1] != "."]
+    for chosen in combinations(cuts, k - 1):
+        bounds = (0,) + chosen + (len(s),)
+        pieces = [s[a:b] for a, b in zip(bounds, bounds[1:])]
+        yield pieces if all(_PIECE.match(p) for p in pieces) else None
 
 
-def token_splits(token: str) -> dict[int, list[list[tuple[str, str | None]]]]:
-    """Number of pieces → list of splits; each piece is (number text, unit)."""
+@dataclass(frozen=True)
+class TokenShape:
+    """A token ready to be cut: its forced segments (a sign or a comma starts a new number), its unit."""
+
+    segments: tuple[str, ...]
+    unit: str | None
+    placeholder: str | None = None  # "" for a blank cell, the dash as printed for a dash
+
+    @property
+    def lo(self) -> int:
+        return 1 if self.placeholder is not None else len(self.segments)
+
+    @property
+    def hi(self) -> int:
+        return 1 if self.placeholder is not None else sum(ch.isdigit() for seg in self.segments for ch in seg)
+
+    def splits(self, k: int) -> Iterator[list[tuple[str, str | None]] | None]:
+        """Every way to cut the token into exactly k numbers, lazily (``None`` for a candidate that fails)."""
+        if self.placeholder is not None:
+            if k == 1:
+                yield [(self.placeholder, None)]
+            return
+
+        def walk(i: int, left: int) -> Iterator[list[str]]:
+            if i == len(self.segments):
+                if left == 0:
+                    yield []
+                return
+            rest = self.segments[i + 1:]
+            rest_lo, rest_hi = len(rest), sum(ch.isdigit() for seg in rest for ch in seg)
+            seg = self.segments[i]
+            top = min(left - rest_lo, sum(ch.isdigit() for ch in seg))
+            for kk in range(max(1, left - rest_hi), top + 1):
+                for head in _splits(seg, kk):
+                    if head is None:
+                        yield None
+                        continue
+                    for tail in walk(i + 1, left - kk):
+                        yield None if tail is None else head + tail
+
+        for pieces in walk(0, k):
+            if pieces is None:
+                yield None
+                continue
+            out = [(x, None) for x in pieces]
+            if self.unit:
+                out[-1] = (out[-1][0], self.unit)
+            yield out
+
+
+def token_shape(token: str) -> TokenShape | None:
     t = clean(token)
-    if t == "":
-        return {1: [[("", None)]]}
-    if t in DASHES or set(t) <= set("-—–－/／"):
-        return {1: [[(t, None)]]}
+    if t == "" or is_dash(t):
+        return TokenShape((), None, t)
     unit = None
     for u in ("万元", "元"):
         if t.endswith(u):
             unit, t = u, t[: -len(u)]
             break
     t = _strip_thousands(t)
-    # commas that are not thousands separators are boundaries; signs inside start a number
-    parts = [p for p in re.split(r",", t) if p]
     segs: list[str] = []
-    for p in parts:
-        segs.extend(x for x in re.split(r"(?<=[\d.])(?=[+\-])", p) if x)
-    per_seg: list[dict[int, list[list[str]]]] = []
-    for seg in segs:
-        digits = sum(ch.isdigit() for ch in seg)
-        options = {}
-        for k in range(1, digits + 1):
-            found = list(_splits(seg, k))
-            if found:
-                options[k] = found
-        if not options:
-            return {}
-        per_seg.append(options)
-    result: dict[int, list[list[tuple[str, str | None]]]] = {}
-
-    def walk(i: int, acc: list[str]) -> None:
-        if i == len(per_seg):
-            pieces = [(x, None) for x in acc]
-            if unit:
-                pieces[-1] = (pieces[-1][0], unit)
-            result.setdefault(len(pieces), []).append(pieces)
-            return
-        for k, options in per_seg[i].items():
-            for opt in options:
-                walk(i + 1, acc + opt)
-
-    walk(0, [])
-    return result
+    for part in (p for p in t.split(",") if p):  # a comma that is no thousands separator is a boundary
+        segs.extend(x for x in re.split(r"(?<=[\d.])(?=[+\-])", part) if x)
+    if not segs or any(not any(ch.isdigit() for ch in seg) for seg in segs):
+        return None
+    return TokenShape(tuple(segs), unit)
 
 
 def _admits(column: Column, text: str) -> bool:
-    if text == "" or text in DASHES or set(text) <= set("-—–－/／"):
+    if text == "" or is_dash(text):
         return True
     if text.startswith("-") and not column.signed:
         return False
@@ -168,45 +190,71 @@ def _admits(column: Column, text: str) -> bool:
     return True
 
 
-def readings(tokens: list[Token], columns: list[Column], limit: int = LIMIT) -> list[Reading] | None:
-    """Every reading of ``tokens`` as exactly ``len(columns)`` values; None if there are too many."""
+def readings(tokens: list[Token], columns: list[Column], limit: int = LIMIT,
+             identities: list[tuple[tuple[int, ...], tuple[int, ...]]] = ()) -> list[Reading] | None:
+    """Every reading of ``tokens`` as exactly ``len(columns)`` values; None if there are too many.
+
+    The search cuts tokens left to right and never builds a cut whose piece count cannot add up to
+    ``len(columns)``. With ``identities`` (indexes into the values), a partial reading that already
+    breaks one is dropped at once; if that leaves nothing, every reading is returned instead."""
     n = len(columns)
-    options = [token_splits(t.text) for t in tokens]
-    if any(not o for o in options):
+    shapes = [token_shape(t.text) for t in tokens]
+    if any(sh is None for sh in shapes) or not shapes:
         return []
-    lo = [min(o) for o in options]
-    hi = [max(o) for o in options]
-    out: list[Reading] = []
-    count = 0
+    lo = [sh.lo for sh in shapes]
+    hi = [sh.hi for sh in shapes]
+    ending: dict[int, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {}
+    for ident in identities:
+        ending.setdefault(max(ident[0] + ident[1]), []).append(ident)
 
-    def walk(i: int, used: int, acc: list[Piece]) -> bool:
-        nonlocal count
-        if i == len(tokens):
-            if used == n:
-                out.append(Reading(tuple(acc)))
-                count += 1
-            return count < limit
-        rest_lo = sum(lo[i + 1:])
-        rest_hi = sum(hi[i + 1:])
-        for k, splits in sorted(options[i].items()):
-            if used + k + rest_lo > n or used + k + rest_hi < n:
-                continue
-            for split in splits:
-                pieces = []
-                ok = True
-                for j, (text, unit) in enumerate(split):
-                    col = columns[used + j]
-                    if not _admits(col, text):
-                        ok = False
-                        break
-                    is_dash = text == "" or text in DASHES or set(text) <= set("-—–－/／")
-                    pieces.append(Piece(text + (unit or ""), None if is_dash else Decimal(text), unit, i, k > 1))
-                if ok and not walk(i + 1, used + k, acc + pieces):
-                    return False
-        return True
+    def search(prune: bool) -> list[Reading] | None:
+        out: list[Reading] = []
+        values: list[Decimal | None] = []
+        steps = [0]
 
-    finished = walk(0, 0, [])
-    return out if finished else None
+        def holds(upto: int) -> bool:
+            for at in range(len(values) - upto, len(values)):
+                for lhs, rhs in ending.get(at, ()):
+                    a, b = _sum(values, lhs), _sum(values, rhs)
+                    if a is not None and b is not None and a != b:
+                        return False
+            return True
+
+        def walk(i: int, used: int, acc: list[Piece]) -> bool:
+            if i == len(shapes):
+                if used == n:
+                    out.append(Reading(tuple(acc)))
+                return len(out) < limit
+            rest_lo, rest_hi = sum(lo[i + 1:]), sum(hi[i + 1:])
+            for k in range(max(lo[i], n - used - rest_hi), min(hi[i], n - used - rest_lo) + 1):
+                for split in shapes[i].splits(k):
+                    steps[0] += 1
+                    if steps[0] > STEPS:
+                        return False
+                    if split is None:
+                        continue
+                    pieces = []
+                    for j, (text, unit) in enumerate(split):
+                        if not _admits(columns[used + j], text):
+                            break
+                        value = None if text == "" or is_dash(text) else Decimal(text)
+                        pieces.append(Piece(text + (unit or ""), value, unit, i, k > 1))
+                    else:
+                        values.extend(p.value for p in pieces)
+                        ok = not prune or holds(len(pieces))
+                        go_on = walk(i + 1, used + k, acc + pieces) if ok else True
+                        del values[len(values) - len(pieces):]
+                        if not go_on:
+                            return False
+            return True
+
+        return out if walk(0, 0, []) else None
+
+    if ending:
+        pruned = search(True)
+        if pruned is None or pruned:
+            return pruned  # too many to search, or the readings that fit
+    return search(False)
 
 
 # ------------------------------------------------------------------ ranking

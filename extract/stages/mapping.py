@@ -133,7 +133,7 @@ def resolve_line(line: Line, keys: list[CellKey], columns: list[Column], templat
             direct[keys[target]] = (owner, status)
         return Resolution(keys, columns, [], owners, status, line, notes, direct)
     ctx = _line_context(keys, columns, template, prose)
-    found = readings(tokens, columns)
+    found = readings(tokens, columns, identities=ctx.identities)
     notes = []
     if found is None:
         return Resolution(keys, columns, [], owners, "ambiguous", line,
