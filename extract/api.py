@@ -23,7 +23,7 @@ from .pipeline import process_bytes
 from .results import ErrorRecord, FileResult
 from .stages.corpus import link_previous, panel_row, place, predecessors
 from .workers import Limits, PoolStats, Task, run_tasks
-from .writers import recover
+from .writers import OutputLock, RecoveryError, recover
 
 MAX_FILE_MB = 512
 
@@ -139,31 +139,6 @@ def process_path(path: str, source_path: str) -> FileResult:
     return process_bytes(data, source_path)
 
 
-class _Lock:
-    """One run at a time per output folder."""
-
-    def __init__(self, out: Path):
-        self.path = out / ".lock"
-
-    def __enter__(self):
-        try:
-            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            try:
-                pid = int(self.path.read_text().strip() or 0)
-                os.kill(pid, 0)
-            except (ValueError, ProcessLookupError, PermissionError, OSError):
-                self.path.unlink(missing_ok=True)  # left by a killed run
-                return self.__enter__()
-            raise RunError(f"another run (process {pid}) is writing to {self.path.parent}")
-        os.write(fd, str(os.getpid()).encode())
-        os.close(fd)
-        return self
-
-    def __exit__(self, *exc):
-        self.path.unlink(missing_ok=True)
-
-
 def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs", *, jobs: int | None = None,
         force: bool = False, timeout: float = 120.0, memory_mb: int = 2048,
         progress: Callable[[Progress, FileResult | None], None] | None = None) -> Summary:
@@ -179,8 +154,14 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
     if not os.access(out, os.W_OK):
         raise RunError(f"the output folder {out} is not writable")
     jobs = jobs or os.cpu_count() or 1
-    with _Lock(out):
-        recover(out)
+    lock = OutputLock(out)
+    if not lock.acquire():
+        raise RunError(f"another run (process {lock.holder()}) is writing to {out}; wait for it to finish")
+    try:
+        try:
+            recover(out)
+        except RecoveryError as exc:
+            raise RunError(str(exc)) from exc
         # nothing is written outside the output folder: the workers' temporary files (LibreOffice's
         # conversions) and jieba's dictionary cache go under OUT/.cache too
         scratch = (out / ".cache" / "tmp").resolve()
@@ -262,6 +243,8 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
         except BaseException:
             writer.abort()
             raise
+    finally:
+        lock.release()
     summary.seconds = time.monotonic() - started
     return summary
 

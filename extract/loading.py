@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .schema import BY_NAME, PANEL
-from .writers import recover
+from .writers import busy, recover
 
 CATEGORIES = {
     "reports": ("format", "template", "status", "province", "city", "county"),
@@ -25,7 +25,6 @@ CATEGORIES = {
     "panel": ("template", "province", "city", "county"),
 }
 DTYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
-MONEY = pd.ArrowDtype(pa.decimal128(38, 6))
 
 
 @dataclass
@@ -67,8 +66,12 @@ def _typed(name: str, df: pd.DataFrame) -> pd.DataFrame:
             df[col] = df[col].astype("category")
     if name == "panel":
         for col in _money_columns():
+            # the shortest decimal that round-trips the stored float is the value as printed
             values = [None if pd.isna(v) else Decimal(repr(float(v))) for v in df[col]]
-            df[col] = pd.array(pa.array(values, type=pa.decimal128(38, 6)), dtype=MONEY)
+            scale = max([-v.as_tuple().exponent for v in values if v is not None] + [0])
+            scale = min(max(scale, 2), 18)
+            df[col] = pd.array(pa.array(values, type=pa.decimal128(38, scale)), dtype=pd.ArrowDtype(
+                pa.decimal128(38, scale)))
     return df
 
 
@@ -77,7 +80,7 @@ def load(out: str | os.PathLike = "outputs") -> Outputs:
     out = Path(out)
     if not (out / "reports.parquet").exists():
         raise FileNotFoundError(f"no outputs in {out}: run `python -m extract run INPUT --out {out}` first")
-    if os.access(out, os.W_OK):
+    if os.access(out, os.W_OK) and not busy(out):
         recover(out)  # a run killed while replacing the tables left them to finish
     frames = {name: _typed(name, pd.read_parquet(out / f"{name}.parquet"))
               for name in ("reports", "facts", "checks", "sections", "errors", "panel")}

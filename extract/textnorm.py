@@ -125,9 +125,14 @@ def clean_value_text(text: str) -> str:
     return squash(t)
 
 
+_SPACED_NUMBERS = re.compile(r"\d\s+[+\-]?\d")
+
+
 def parse_value(text: str) -> Parsed:
     """Read one cell: ``"75394432.52元"`` → number 75394432.52 unit 元; ``"-"`` → dash; ``""`` → blank."""
     raw = text if text is not None else ""
+    if _SPACED_NUMBERS.search(nfkc(raw).strip()):
+        return Parsed("text")  # "108 2" is two numbers, never 1082
     t = clean_value_text(raw)
     if t == "":
         return Parsed("blank")

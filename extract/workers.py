@@ -65,7 +65,19 @@ def _virtual_bytes() -> int:
         return 0
 
 
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (a run killed with ``kill -9`` leaves no
+    worker, and no converter, behind). A no-op elsewhere."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+
 def _worker_main(conn: Connection, memory_mb: int, fn: Callable[[str, str], FileResult], scratch: str | None) -> None:
+    die_with_parent()
     if scratch:  # temporary files (LibreOffice's conversions) inside the run's output folder
         os.environ["TMPDIR"] = tempfile.tempdir = scratch
     # a hard cap on address space well above the watched limit (on top of what the worker already

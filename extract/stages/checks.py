@@ -11,8 +11,6 @@ from decimal import Decimal
 from ..results import CellValue, CheckResult
 from ..templates import CellKey, Identity, Template
 
-GUESSED = {"ambiguous"}
-
 
 def _present(cv: CellValue | None) -> bool:
     return cv is not None and cv.status != "missing"
@@ -60,8 +58,11 @@ def run_checks(cells: dict[CellKey, CellValue], template: Template) -> list[Chec
         else:
             delta = lhs - rhs
             status = "pass" if delta == 0 else "fail"
-            if any(cells[k].status in GUESSED for k in keys):
+            if any(cells[k].status == "ambiguous" for k in keys):
                 notes.append("uses best-guess readings of run-together digits")
+            elif any(cells[k].status == "inferred" for k in keys):
+                notes.append("uses values read from run-together digits, whose reading was chosen to satisfy "
+                             "the format's identities")
         out.append(CheckResult(ident.table, ident.id, lhs, rhs, delta, status, cell_list, ident.description,
                                "; ".join(notes)))
     return out

@@ -34,6 +34,8 @@ class Line:
     row: int | None = None
     page: int | None = None
     headers: list[list[str]] = field(default_factory=list)  # per value cell: header texts above it, outer first
+    # per value cell: the innermost header words above each grid column it spans
+    leaves: list[list[str]] = field(default_factory=list)
     source: str = "grid"  # grid | text
 
     @property
@@ -65,7 +67,7 @@ def grid_lines(table: Table, block: int) -> list[Line]:
             t = " ".join(_text(origins[i]).split())
             if t and t not in segments:
                 segments.append(t)
-        values = [c for c in origins[last_label + 1:] if c.row + c.rowspan - 1 >= r]
+        values = origins[last_label + 1:]
         has_number = any(_text(c) for c in values)
         if not has_number:
             # a header (or caption) row: remember its words per grid column
@@ -75,8 +77,13 @@ def grid_lines(table: Table, block: int) -> list[Line]:
             last_was_data = False
         else:
             last_was_data = True
-        headers = []
+        headers, leaves = [], []
         for c in values:
+            leaf = []
+            for k in range(c.col, c.col + c.colspan):
+                words = [hr[k] for hr in header_rows if k < len(hr) and hr[k]]
+                leaf.append(words[-1] if words else "")
+            leaves.append(leaf)
             path: list[str] = []
             for hr in header_rows:
                 words = [hr[k] for k in range(c.col, min(c.col + c.colspan, len(hr))) if hr[k]]
@@ -86,5 +93,5 @@ def grid_lines(table: Table, block: int) -> list[Line]:
         cells = [ValueCell(c.text, f"r{r}c{c.col}", c.page if c.page is not None else table.page, block)
                  for c in values]
         if segments or has_number:
-            lines.append(Line(segments, cells, block, r, table.page, headers))
+            lines.append(Line(segments, cells, block, r, table.page, headers, leaves))
     return lines

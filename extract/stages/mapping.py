@@ -77,18 +77,20 @@ def _tokens_of(cells: list[ValueCell]) -> tuple[list[Token], list[ValueCell], bo
     return tokens, owners, exact
 
 
-def _header_order(line: Line, columns: list[Column]) -> list[int] | None:
-    """Permutation of value cells by the column words above them, when every cell names a distinct column."""
-    if len(line.headers) != len(line.cells) or not all(line.headers):
+def _header_slots(line: Line, columns: list[Column], count: int) -> list[list[int]] | None:
+    """For each of the first ``count`` value cells, the columns the header words above it name —
+    when together they name every column exactly once (a merged cell may name several)."""
+    if len(line.leaves) < count:
         return None
     keys = [c.key for c in columns]
-    found = []
-    for path in line.headers:
-        key = match_column(path[-1], tuple(columns)) if path else None
-        if key is None:
+    slots = []
+    for leaf in line.leaves[:count]:
+        named = [match_column(w, tuple(columns)) if w else None for w in leaf]
+        if None in named or not named:
             return None
-        found.append(keys.index(key))
-    return found if sorted(found) == list(range(len(columns))) else None
+        slots.append(sorted({keys.index(k) for k in named}))
+    flat = [i for s in slots for i in s]
+    return slots if sorted(flat) == list(range(len(columns))) else None
 
 
 def _line_context(keys: list[CellKey], columns: list[Column], template: Template,
@@ -119,18 +121,23 @@ def resolve_line(line: Line, keys: list[CellKey], columns: list[Column], templat
         owners.pop()
     if exact and (line.source == "grid" or len(tokens) == n):
         direct: dict[CellKey, tuple[ValueCell, str]] = {}
-        order = None
-        if len(tokens) == len(line.cells) == n:
-            order = _header_order(line, columns)
         notes = []
-        if order is not None and order != list(range(n)):
-            notes.append("columns placed by the header words above them")
-        if len(tokens) != n:
-            notes.append(f"the printed row has {len(tokens)} values where the format has {n}")
-        status = "ok" if len(tokens) == n else ("partial" if len(tokens) < n else "ambiguous")
-        for i, (tok, owner) in enumerate(zip(tokens[:n], owners[:n])):
-            target = order[i] if order is not None else i
-            direct[keys[target]] = (owner, status)
+        slots = _header_slots(line, columns, len(tokens)) if len(tokens) == len(line.cells[:len(tokens)]) else None
+        if slots is not None:
+            if [s for s in slots] != [[i] for i in range(n)]:
+                notes.append("columns placed by the header words above them")
+            for owner, slot in zip(owners, slots):
+                for target in slot:
+                    # one printed cell across several of the format's columns says nothing of each
+                    direct[keys[target]] = (owner, "ok" if len(slot) == 1 else "merged")
+            status = "ok"
+        else:
+            status = "ok" if len(tokens) == n else "ambiguous"
+            if len(tokens) != n:
+                notes.append(f"the printed row has {len(tokens)} values where the format has {n}; placed from "
+                             "the left, which may be wrong")
+            for i, owner in enumerate(owners[:n]):
+                direct[keys[i]] = (owner, status)
         return Resolution(keys, columns, [], owners, status, line, notes, direct)
     ctx = _line_context(keys, columns, template, prose)
     found = readings(tokens, columns, identities=ctx.identities)
@@ -147,7 +154,7 @@ def resolve_line(line: Line, keys: list[CellKey], columns: list[Column], templat
         notes.append("no reading of the run-together digits satisfies the row's total")
     pool = fitting or ranked
     split = any(p.split for p in pool[0].pieces)
-    if len(pool) == 1:
+    if len(pool) == 1 and (fitting or not ctx.identities):
         status = "inferred" if split else "ok"
     else:
         status = "ambiguous"
@@ -235,10 +242,13 @@ def cell_values(res: Resolution, template: Template) -> list[CellValue]:
             parsed = parse_value(owner.text)
             if parsed.kind == "text":
                 status, value = "ambiguous", None
+            elif line_status == "merged":
+                status, value = "ambiguous", None
+                note = (note + "; " if note else "") + "one printed cell spans several columns of the format"
             else:
                 status = {"number": "ok", "blank": "blank", "dash": "dash"}[parsed.kind]
                 value = parsed.value
-                if line_status == "ambiguous":
+                if line_status == "ambiguous" and parsed.kind == "number":
                     status = "ambiguous"
             out.append(_cell_value(key, labels[key], col, owner, owner.text.strip(), status, value, parsed.unit, note))
         return out
@@ -281,6 +291,7 @@ def map_tables(doc: Document, regions: dict[str, tuple[Pos, Pos]], template: Tem
         for row in template.scan_rows(table):
             candidates.append((table, row))
     hits: dict[tuple[str, str], Line] = {}
+    placed: dict[tuple[str, str], tuple[bool, bool]] = {}  # key → (in its section, has values)
     appeal_lines: list[Line] = []
     notes: list[str] = []
     for bi, table in doc.tables():
@@ -293,13 +304,18 @@ def map_tables(doc: Document, regions: dict[str, tuple[Pos, Pos]], template: Tem
                 if match is None or (not line.has_values() and match.score < 0.9):
                     continue
                 key = (match.table, match.row)
+                rank_new = (region == match.table or not regions, line.has_values())
                 if key in hits:
-                    if line.has_values() and not hits[key].has_values():
-                        hits[key] = line
-                    else:
-                        notes.append(f"row {match.table}.{match.row} printed twice; the first is used")
+                    # the row printed twice: the one in its own section, with values, wins
+                    if rank_new > placed[key]:
+                        notes.append(f"row {match.table}.{match.row} is printed more than once; the one in its "
+                                     "own section is used")
+                        hits[key], placed[key] = line, rank_new
+                    elif line.has_values():
+                        notes.append(f"row {match.table}.{match.row} is printed more than once; the first "
+                                     "in its section is used")
                     continue
-                hits[key] = line
+                hits[key], placed[key] = line, rank_new
             elif line.has_values() and (region == "appeals" or _appeal_headers(line, template)):
                 appeal_lines.append(line)
     # rows the grids did not give: look in the running text of the section
@@ -332,7 +348,10 @@ def map_tables(doc: Document, regions: dict[str, tuple[Pos, Pos]], template: Tem
     propagate(resolutions, template)
     values: dict[CellKey, CellValue] = {}
     for res in resolutions:
-        for cv in cell_values(res, template):
+        produced = cell_values(res, template)
+        if not produced and res.notes:  # nothing to attach the explanation to: the report keeps it
+            notes.append(f"{res.keys[0].table}.{res.keys[0].row}: {'; '.join(res.notes)}")
+        for cv in produced:
             values.setdefault(CellKey(cv.table, cv.row, cv.column), cv)
     return Mapped(values, extra_rows, notes, len(hits))
 

@@ -24,6 +24,9 @@ from .lines import Line, ValueCell
 _SKIP = re.compile(r"[\s,，.。、:：;；!！?？'\"“”‘’`·•\-—–_()（）\[\]【】《》<>〈〉/／\\|*#]")
 
 
+_PROSE = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
 @dataclass
 class Part:
     block: int
@@ -167,8 +170,17 @@ def text_lines(doc: Document, start: Pos, end: Pos, rows: list[Row]) -> dict[str
             if b > a:
                 pieces.append((part, a, b))
         cells = []
+        last = k + 1 == len(ordered)
         for part, a, b in pieces:
-            for tok in value_tokens(part.text[a:b]):
+            segment = part.text[a:b]
+            if last and cells:
+                break
+            if last:  # nothing follows the last row but notes: its values end where prose begins
+                first = re.search(r"\d", segment)
+                prose = _PROSE.search(segment, first.end()) if first else None
+                if prose:
+                    segment = segment[: prose.start()]
+            for tok in value_tokens(segment):
                 cells.append(ValueCell(tok.text, f"c{a + tok.start}-{a + tok.end}", part.page, part.block,
                                        exact=tok.separated))
         label_part = parts[st.original(occ.start)[0]]

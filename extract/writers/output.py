@@ -11,7 +11,7 @@ from ..schema import BY_NAME, RESOURCES
 from .csv import CsvSink
 from .datapackage import write_datapackage
 from .duckdb import write_duckdb
-from .journal import commit, recover
+from .journal import commit
 from .parquet import ParquetSink
 
 
@@ -21,7 +21,6 @@ class OutputWriter:
     def __init__(self, out: Path):
         self.out = Path(out)
         self.out.mkdir(parents=True, exist_ok=True)
-        recover(self.out)
         self.staging = self.out / f".staging-{os.getpid()}"
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir()
