@@ -160,13 +160,3 @@ def is_value_text(text: str) -> bool:
     if p.kind != "text":
         return True
     return bool(re.fullmatch(r"[\d\s,.+\-元万]+", nfkc(text).strip())) and any(ch.isdigit() for ch in text)
-
-
-def format_decimal(value: Decimal | None) -> str:
-    """Decimal to the plain text an analyst expects: ``29461.00`` → ``29461``, ``4068.208`` stays."""
-    if value is None:
-        return ""
-    if value == value.to_integral_value():
-        return str(int(value))
-    text = format(value.normalize(), "f")
-    return text

@@ -59,13 +59,17 @@ def test_table_mapping_never_raises(rows, template):
     grid_lines(table, 1)
     mapped = map_tables(doc, table_regions(find_sections(doc)), template)
     for cv in mapped.values.values():
-        assert cv.status in {"ok", "blank", "dash", "inferred", "ambiguous", "partial", "missing"}
+        assert cv.status in {"ok", "blank", "dash", "inferred", "ambiguous", "missing"}
+        if cv.status == "ok":  # a value marked ok is the number its own cell holds
+            assert cv.value is not None and str(cv.value) in cv.raw.replace(",", "")
 
 
 @SETTINGS
-@given(st.from_regex(r"[0-9+\-., 元万]{0,24}", fullmatch=True), st.integers(1, 7))
+@given(st.from_regex(r"[0-9+\-., 元万]{0,24}", fullmatch=True) | st.from_regex(r"[0-9]{15,40}", fullmatch=True),
+       st.integers(1, 15))
 def test_digit_runs_never_raise(text, n):
-    cols = list(T2019.table("active").columns_of("penalty")) + list(T2021.table("requests").columns_of("granted"))
+    cols = (list(T2019.table("active").columns_of("penalty")) + list(T2021.table("requests").columns_of("granted"))
+            + list(T2021.table("appeals").columns_of("review")))
     found = readings(value_tokens(text), cols[:n])
     assert found is None or all(len(r.pieces) == n for r in found)
 

@@ -41,14 +41,21 @@ def link_previous(result: FileResult, prev: FileResult) -> None:
     if result.report.template in ("2019", "2021") and prev.report.template in ("2019", "2021"):
         result.checks.extend(cross_year_checks(prev_cells, cur_cells, prev.report.template, result.report.template,
                                                prev.report.report_id))
-    previous = set()
-    for s in prev.sections:
-        if s.section_key not in TABLE_KEYS:
-            previous |= shingles(s.text)
+    previous = _report_shingles(prev.report.report_id, tuple(s.text for s in prev.sections
+                                                             if s.section_key not in TABLE_KEYS))
     for s in result.sections:
         if s.section_key not in TABLE_KEYS and s.text:
             s.reuse_prev = reuse_share(s.text, previous)
             s.prev_report_id = prev.report.report_id
+
+
+@lru_cache(maxsize=64)
+def _report_shingles(report_id: str, texts: tuple[str, ...]) -> frozenset[str]:
+    """A report's word 4-grams, kept for the next report of the series (consecutive in most corpora)."""
+    out: set[str] = set()
+    for text in texts:
+        out |= shingles(text)
+    return frozenset(out)
 
 
 def panel_row(result: FileResult) -> dict:

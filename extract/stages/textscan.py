@@ -24,7 +24,7 @@ from .lines import Line, ValueCell
 _SKIP = re.compile(r"[\s,，.。、:：;；!！?？'\"“”‘’`·•\-—–_()（）\[\]【】《》<>〈〉/／\\|*#]")
 
 
-_PROSE = re.compile(r"[\u4e00-\u9fff]{2,}")
+_NOT_VALUE = re.compile(r"[^\d\s+\-.,，元万/／—–－]")
 
 
 @dataclass
@@ -115,7 +115,7 @@ def occurrences(st: SearchText, rows: list[Row]) -> list[Occurrence]:
     return found
 
 
-def choose(found: list[Occurrence], n_rows: int) -> dict[int, Occurrence]:
+def choose(found: list[Occurrence]) -> dict[int, Occurrence]:
     """At most one occurrence per row, increasing with the row order; most rows, then longest labels."""
     found = sorted(found, key=lambda o: (o.start, o.row))
     best: list[tuple[tuple[int, int], int]] = []  # ((rows, weight), prev)
@@ -144,7 +144,7 @@ def text_lines(doc: Document, start: Pos, end: Pos, rows: list[Row]) -> dict[str
     if not parts:
         return {}
     st = SearchText(parts)
-    chosen = choose(occurrences(st, rows), len(rows))
+    chosen = choose(occurrences(st, rows))
     ordered = sorted(chosen.items(), key=lambda kv: kv[1].start)
     out: dict[str, Line] = {}
     for k, (ri, occ) in enumerate(ordered):
@@ -175,11 +175,11 @@ def text_lines(doc: Document, start: Pos, end: Pos, rows: list[Row]) -> dict[str
             segment = part.text[a:b]
             if last and cells:
                 break
-            if last:  # nothing follows the last row but notes: its values end where prose begins
+            if last:  # nothing follows the last row but notes: its values end where other text begins
                 first = re.search(r"\d", segment)
-                prose = _PROSE.search(segment, first.end()) if first else None
-                if prose:
-                    segment = segment[: prose.start()]
+                other = _NOT_VALUE.search(segment, first.start()) if first else None
+                if other:
+                    segment = segment[: other.start()]
             for tok in value_tokens(segment):
                 cells.append(ValueCell(tok.text, f"c{a + tok.start}-{a + tok.end}", part.page, part.block,
                                        exact=tok.separated))

@@ -147,8 +147,7 @@ R_OTHER_2021 = (
         group=G_OTHER),
     Row("other_misc", "3.其他", "Other: miscellaneous", group=G_OTHER, short=True),
 )
-R_RESULTS_TOTAL = Row("results_total", "（七）总计", "Results: total", group=G_RESULTS, short=True,
-                      aliases=("合计",))
+R_RESULTS_TOTAL = Row("results_total", "（七）总计", "Results: total", group=G_RESULTS, short=True)
 R_CARRIED_FORWARD = Row("carried_forward", "四、结转下年度继续办理", "Carried forward to next year",
                         aliases=("结转下年度",))
 
