@@ -17,7 +17,8 @@ CN_NUMERAL = "一二三四五六七八九十"
 
 _SPACE = re.compile(r"\s+")
 # punctuation that never carries meaning inside a label
-_PUNCT = re.compile(r"[\s,，.。、:：;；!！?？'\"“”‘’`·•\-—–_()（）\[\]【】《》<>〈〉/／\\|*#]+")
+PUNCT_CHARS = r"[\s,，.。、:：;；!！?？'\"“”‘’`·•\-—–_()（）\[\]【】《》<>〈〉/／\\|*#]"
+_PUNCT = re.compile(PUNCT_CHARS + "+")
 
 
 def nfkc(text: str) -> str:

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from ..results import CellValue, CheckResult
 from ..templates import CellKey, Identity, Template
+from .sums import cell_total, total
 
 
 def _present(cv: CellValue | None) -> bool:
@@ -26,15 +27,11 @@ def _terms(ident: Identity, cells: dict[CellKey, CellValue]) -> tuple[tuple[Cell
 
 
 def _side(keys, cells, blank_as_zero=False) -> Decimal | None:
-    total = Decimal(0)
-    for k in keys:
-        cv = cells.get(k)
-        if cv is None or cv.value is None:
-            if blank_as_zero and cv is not None and cv.status in ("blank", "dash"):
-                continue
-            return None
-        total += cv.value
-    return total
+    if not blank_as_zero:
+        return cell_total(cells, keys)
+    zero = Decimal(0)
+    return total(zero if cells.get(k) is not None and cells[k].status in ("blank", "dash")
+                 else getattr(cells.get(k), "value", None) for k in keys)
 
 
 def run_checks(cells: dict[CellKey, CellValue], template: Template) -> list[CheckResult]:

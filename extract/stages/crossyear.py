@@ -9,16 +9,12 @@ from decimal import Decimal
 
 from ..results import CellValue, CheckResult
 from ..templates import CROSS_YEAR, CellKey
+from .sums import total
 
 
 def _side(terms, cells_by_year) -> Decimal | None:
-    total = Decimal(0)
-    for t in terms:
-        cv = cells_by_year[t.year].get(t.cell)
-        if cv is None or cv.value is None or cv.status == "missing":
-            return None
-        total += t.sign * cv.value
-    return total
+    values = (getattr(cells_by_year[t.year].get(t.cell), "value", None) for t in terms)
+    return total(None if v is None else t.sign * v for t, v in zip(terms, values))
 
 
 def cross_year_checks(prev: dict[CellKey, CellValue], cur: dict[CellKey, CellValue],

@@ -33,6 +33,7 @@ from typing import Iterator
 
 from ..templates import Column
 from ..textnorm import is_dash, nfkc
+from .sums import total
 
 LIMIT = 50_000  # readings enumerated per line before giving up
 STEPS = 40_000  # cuts tried per line before giving up (a line of dozens of run-together digits)
@@ -273,12 +274,7 @@ class LineContext:
 
 
 def _sum(values, idx) -> Decimal | None:
-    total = Decimal(0)
-    for i in idx:
-        if values[i] is None:
-            return None
-        total += values[i]
-    return total
+    return total(values[i] for i in idx)
 
 
 def identity_violations(values, identities) -> int:

@@ -24,6 +24,7 @@ from ..textnorm import parse_value, squash
 from .digits import LineContext, Reading, Token, fits, rank, readings
 from .lines import Line, ValueCell, grid_lines
 from .rowmatch import best_row, match_column
+from .sums import total
 from .textscan import text_lines, trailing_values
 
 MAX_ALTERNATIVES = 5
@@ -185,14 +186,7 @@ def propagate(resolutions: list[Resolution], template: Template) -> None:
             keep: dict[int, list[Reading]] = {li: [] for li in open_lines}
 
             def side(cells: tuple[CellKey, ...]) -> Decimal | None:
-                total = Decimal(0)
-                for c in cells:
-                    li, pi = where[c]
-                    v = chosen[li].pieces[pi].value
-                    if v is None:
-                        return None
-                    total += v
-                return total
+                return total(chosen[where[c][0]].pieces[where[c][1]].value for c in cells)
 
             for combo in product(*(resolutions[li].candidates for li in open_lines)):
                 chosen.update(zip(open_lines, combo))

@@ -12,6 +12,7 @@ from decimal import Decimal
 from ..templates import TABLE_KEYS, Template
 from ..textnorm import core, nfkc, squash
 from .sections import SectionRow
+from .sums import cell_total
 
 _SENTENCE = re.compile(r"[。；;！!？?\n]")
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,12}(?:\.\d+)?)\s*(?:件|条|个|项|份|次|万元|元)")
@@ -41,16 +42,6 @@ def numbers_by_row(sections: list[SectionRow], template: Template) -> dict[str, 
     return {k: frozenset(v) for k, v in found.items()}
 
 
-def _sum(cells, keys) -> Decimal | None:
-    total = Decimal(0)
-    for k in keys:
-        cv = cells.get(k)
-        if cv is None or cv.value is None:
-            return None
-        total += cv.value
-    return total
-
-
 def prose_checks(sections: list[SectionRow], cells: dict) -> list:
     """Numbers the prose states against the table cells they name (``CLAIMS``); ``warn`` when they differ."""
     from ..results import CheckResult
@@ -68,7 +59,7 @@ def prose_checks(sections: list[SectionRow], cells: dict) -> list:
                     if not m:
                         continue
                     stated = Decimal(m.group(1))
-                    options = [(keys, _sum(cells, keys)) for keys in claim.targets]
+                    options = [(keys, cell_total(cells, keys)) for keys in claim.targets]
                     known = [(keys, v) for keys, v in options if v is not None]
                     match = next(((keys, v) for keys, v in known if v == stated), None)
                     keys, value = match or (known[0] if known else (claim.targets[0], None))

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 from ..document import Document, Paragraph, Pos
 from ..templates import Row
-from ..textnorm import CN_NUMERAL, core, nfkc, split_numbering
+from ..textnorm import PUNCT_CHARS, CN_NUMERAL, core, nfkc, split_numbering
 from .digits import value_tokens
 from .lines import Line, ValueCell
 
-_SKIP = re.compile(r"[\s,，.。、:：;；!！?？'\"“”‘’`·•\-—–_()（）\[\]【】《》<>〈〉/／\\|*#]")
+_SKIP = re.compile(PUNCT_CHARS)  # the characters ``core`` drops from labels
 
 
 _NOT_VALUE = re.compile(r"[^\d\s+\-.,，元万/／—–－]")
