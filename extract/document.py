@@ -15,7 +15,11 @@ from typing import NamedTuple, Union
 
 @dataclass(frozen=True)
 class Cell:
-    """One cell of a table grid, at its top-left grid position, with its spans."""
+    """One cell of a table grid, at its top-left grid position, with its spans.
+
+    Text recognised from an image (OCR) carries the recogniser's ``confidence`` (0–1, the lowest
+    of its characters) and ``alternatives``: other readings of the same text, best first. Text
+    from a text layer or markup has ``confidence`` None."""
 
     text: str
     row: int
@@ -24,6 +28,8 @@ class Cell:
     colspan: int = 1
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+    confidence: float | None = None
+    alternatives: tuple[str, ...] = ()
 
     @property
     def ref(self) -> str:
@@ -72,6 +78,7 @@ class Paragraph:
     page: int | None = None
     heading_hint: int | None = None
     kind: str = field(default="paragraph", init=False)
+    confidence: float | None = None  # OCR'd text: the recogniser's confidence (0–1); None from a text layer
 
 
 Block = Union[Paragraph, Table]
@@ -89,7 +96,9 @@ class Document:
     """What a reader returns: blocks in reading order plus the container's own metadata.
 
     ``properties`` holds metadata the container states outright, under normalised keys:
-    ``title``, ``published``, ``publisher``, ``doc_number``, ``index_no``.
+    ``title``, ``published``, ``publisher``, ``doc_number``, ``index_no``. ``layout`` names the form
+    the reader recognised (``pdf/text-layer``, ``text/space-aligned``, ``md/pipe`` …), for the
+    record only: no stage after the reader reads it.
     """
 
     source: str
@@ -99,6 +108,7 @@ class Document:
     pages: int | None = None
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
+    layout: str = ""
 
     def paragraphs(self) -> list[tuple[int, Paragraph]]:
         return [(i, b) for i, b in enumerate(self.blocks) if isinstance(b, Paragraph)]

@@ -5,6 +5,7 @@ read → sections → metadata → template → tables → checks → records
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import traceback
 
 from . import __version__
@@ -19,7 +20,12 @@ from .stages.prose import numbers_by_row, prose_checks
 from .stages.reuse import keywords
 from .stages.sections import SectionRow, find_sections, table_regions
 from .stages.template_detect import detect_template
-from .templates import TABLE_KEYS, TEMPLATES, CellKey, Template
+from .templates import TABLE_KEYS, TEMPLATES, CellKey, Template, reader_hints
+
+
+@lru_cache(maxsize=1)
+def _hints():
+    return reader_hints()
 
 
 def report_id(data: bytes) -> str:
@@ -66,7 +72,7 @@ def analyse(doc: Document, rid: str, source_path: str, size: int) -> FileResult:
     report = ReportRecord(
         report_id=rid, source_path=source_path, format=doc.format, agency=meta.agency, year=meta.year,
         template=choice.key, title=meta.title, published=meta.published, doc_number=meta.doc_number,
-        template_evidence=choice.evidence, encoding=doc.encoding or "", pages=doc.pages, bytes=size,
+        template_evidence=choice.evidence, encoding=doc.encoding or "", layout=doc.layout, pages=doc.pages, bytes=size,
         parser_version=__version__)
     result.sections = _section_records(sections, doc)
     template = TEMPLATES.get(choice.key)
@@ -104,7 +110,7 @@ def process_bytes(data: bytes, source_path: str) -> FileResult:
     """Read and analyse one file's bytes; never raises."""
     rid = report_id(data) if data else ""
     try:
-        doc = read(data, source_path)
+        doc = read(data, source_path, _hints())
         return analyse(doc, rid, source_path, len(data))
     except ExtractError as exc:
         result = FileResult(source_path)

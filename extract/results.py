@@ -26,6 +26,8 @@ class CellValue:
     alternatives: str = ""  # other readings of run-together digits, best first
     note: str = ""
     in_template: bool = True  # False for a row of the other format printed by the report
+    source: str = "text"  # text (a text layer, markup or plain text) | ocr (recognised from an image)
+    confidence: float | None = None  # OCR only: the recogniser's confidence in the cell's text (0–1)
 
 
 @dataclass
@@ -83,6 +85,7 @@ class ReportRecord:
     status: str = "failed"
     template_evidence: str = ""
     encoding: str = ""
+    layout: str = ""
     pages: int | None = None
     cells_found: int = 0
     cells_expected: int = 0

@@ -54,6 +54,8 @@ REPORTS = Resource("reports", "报告：每个作为年度报告读取的文件�
     Field("status", "string", "ok 全部单元格取得；partial 部分缺失；failed 未取得", "ok, partial (cells missing) or failed"),
     Field("template_evidence", "string", "判断格式的依据", "Words and year that decided the template", False),
     Field("encoding", "string", "文本编码（文本格式）", "Text encoding detected (text formats)", False),
+    Field("layout", "string", "读取时识别的版式（如 pdf/text-layer、text/space-aligned、md/pipe）",
+          "Form the reader recognised, e.g. pdf/text-layer, text/space-aligned, md/pipe", False),
     Field("pages", "integer", "页数（分页格式）", "Number of pages (paged formats)", False),
     Field("cells_found", "integer", "取得的模板单元格数", "Template cells found", False),
     Field("cells_expected", "integer", "模板单元格总数", "Template cells expected", False),
@@ -82,6 +84,8 @@ FACTS = Resource("facts", "统计表单元格：每个单元格一行（长表�
     Field("alternatives", "string", "其他可能读法（由优到劣）", "Other readings of run-together digits, best first", False),
     Field("note", "string", "说明", "How the value was read", False),
     Field("in_template", "boolean", "是否为本报告格式的单元格", "False for rows of the other national format printed by the report", False),
+    Field("source", "string", "取值来源：text 文字层或文本，ocr 图像识别", "text (a text layer, markup or text) or ocr (recognised from an image)", False),
+    Field("confidence", "number", "图像识别置信度（0–1，仅 ocr）", "OCR only: the recogniser's confidence in the cell's text (0–1)", False),
 ), ("report_id", "table", "row", "column"))
 
 CHECKS = Resource("checks", "勾稽校验：每个报告每个恒等式一行", "One row per accounting identity per report", (

@@ -8,13 +8,25 @@ import pytest
 
 from extract.document import Paragraph, Table
 from extract.pipeline import process_bytes
-from extract.readers import read
+from extract.readers import read as _read
 from extract.readers.grid import RawCell, repair_spans
-from extract.readers.html import read_html
+from extract.readers.html import read_html as _read_html
+from extract.templates import reader_hints
 from extract.synth import random_spec
 from extract.synth.wild import to_portal_html
 
 from conftest import REAL, compare, misread, need_shared, truth_meta
+
+HINTS = reader_hints()
+
+
+def read(data, source):
+    return _read(data, source, HINTS)
+
+
+def read_html(data, source):
+    return _read_html(data, source, HINTS)
+
 
 SHUYANG = "shuyang-fagaiju-2023.html"
 

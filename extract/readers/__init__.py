@@ -11,15 +11,16 @@ from typing import Callable
 from ..document import Document
 from ..errors import UNKNOWN_FORMAT, ExtractError
 from .detect import sniff
+from .hints import NO_HINTS, Hints
 
-Reader = Callable[[bytes, str], Document]
+Reader = Callable[[bytes, str, Hints], Document]
 
 
 def _lazy(module: str, name: str) -> Reader:
     """A reader imported on first use: reading text files never loads bs4, python-docx or LibreOffice."""
 
-    def reader(data: bytes, source: str) -> Document:
-        return getattr(import_module(f"{__name__}.{module}"), name)(data, source)
+    def reader(data: bytes, source: str, hints: Hints = NO_HINTS) -> Document:
+        return getattr(import_module(f"{__name__}.{module}"), name)(data, source, hints)
 
     return reader
 
@@ -39,10 +40,11 @@ def register(fmt: str, reader: Reader) -> None:
     READERS[fmt] = reader
 
 
-def read(data: bytes, source: str) -> Document:
-    """Read a report's bytes; ``source`` is its name, used for messages and tie-breaks."""
+def read(data: bytes, source: str, hints: Hints = NO_HINTS) -> Document:
+    """Read a report's bytes; ``source`` is its name, used for messages and tie-breaks; ``hints`` (from
+    ``templates.reader_hints()``) tell readers the words of the national forms."""
     fmt = sniff(data, source)
     reader = READERS.get(fmt)
     if reader is None:
         raise ExtractError(UNKNOWN_FORMAT, f"no reader for {fmt} files yet")
-    return reader(data, source)
+    return reader(data, source, hints)

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import CORRUPT, ENCRYPTED, NEEDS_CONVERTER, ExtractError
+from .hints import NO_HINTS
 
 INSTALL = "install LibreOffice (Debian/Ubuntu: apt-get install libreoffice-writer-nogui; elsewhere libreoffice.org)"
 TIMEOUT = 100  # seconds; within the default per-file limit of the run (120 s)
@@ -64,7 +65,7 @@ def convert(data: bytes, suffix: str, to: str, what: str = "the file") -> bytes:
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 
-def read_legacy_word(data: bytes, source: str):
+def read_legacy_word(data: bytes, source: str, hints=None):
     """A .doc or .wps file (OLE2): converted to .docx by LibreOffice, then read as Word."""
     from .word import read_docx
 
@@ -73,11 +74,11 @@ def read_legacy_word(data: bytes, source: str):
     suffix = Path(source).suffix.lower()
     converted = convert(data, suffix if suffix in (".doc", ".wps", ".dot", ".wpt") else ".doc", "docx",
                         "a legacy Word/WPS (.doc/.wps) file")
-    return read_docx(converted, source, fmt="doc")
+    return read_docx(converted, source, hints or NO_HINTS, fmt="doc")
 
 
-def read_rtf(data: bytes, source: str):
+def read_rtf(data: bytes, source: str, hints=None):
     """An RTF file (often published under .doc): converted to .docx by LibreOffice, then read as Word."""
     from .word import read_docx
 
-    return read_docx(convert(data, ".rtf", "docx", "an RTF file"), source, fmt="rtf")
+    return read_docx(convert(data, ".rtf", "docx", "an RTF file"), source, hints or NO_HINTS, fmt="rtf")

@@ -24,12 +24,12 @@ from bs4.element import PreformattedString
 
 from ..document import Document, Paragraph
 from ..errors import CORRUPT, EMPTY_FILE, ExtractError
-from ..templates import TEMPLATES, TITLE_WORDS
 from ..textnorm import nfkc, plain, squash
 from . import properties
 from .detect import MHTML
 from .encoding import BOMS, decode
 from .grid import RawCell, is_layout, repair_spans, to_table
+from .hints import NO_HINTS, Hints
 from .inline import clean_line, join_wrapped
 
 # ------------------------------------------------------------------ 1. bytes to text
@@ -153,7 +153,6 @@ def _info_lines(body: Tag, root: Tag, props: dict[str, str]) -> None:
 
 # ------------------------------------------------------------------ 3. the element holding the report
 
-_REPORT_TITLE = re.compile(TITLE_WORDS)
 _CJK_OR_DIGIT = re.compile(r"[\u4e00-\u9fff0-9]")
 
 
@@ -181,8 +180,10 @@ def _ancestors(el: Tag) -> list[Tag]:
     return [el] + list(el.parents)
 
 
-def _title_element(body: Tag, root: Tag) -> Tag | None:
+def _title_element(body: Tag, root: Tag, hints: Hints) -> Tag | None:
     """The report's title line: inside the root if there, else the nearest one before it."""
+    if hints.title_rx is None:
+        return None
     order = {id(el): i for i, el in enumerate(body.find_all(True))}
     inside = {id(el) for el in root.find_all(True)}
     before = None
@@ -190,7 +191,7 @@ def _title_element(body: Tag, root: Tag) -> Tag | None:
         if el.find_parent("a") is not None:
             continue
         text = clean_line(el.get_text(""))
-        if not (6 <= len(text) <= 80) or not _REPORT_TITLE.search(squash(nfkc(text))) or re.search(r"[。，；;,]", text) \
+        if not (6 <= len(text) <= 80) or not hints.title_rx.search(squash(nfkc(text))) or re.search(r"[。，；;,]", text) \
                 or properties.key_values(text) is not None:
             continue  # a title is one short line naming the report, not a sentence or a key：value line
         if id(el) in inside:
@@ -200,21 +201,17 @@ def _title_element(body: Tag, root: Tag) -> Tag | None:
     return before
 
 
-# column words of the national tables (本年制发件数, 自然人, 结果维持 …): a table holding one is the report's
-_TABLE_WORDS = tuple(sorted({plain(c.label) for t in TEMPLATES.values() for spec in t.tables.values()
-                             for block in spec.blocks for c in block.columns if len(plain(c.label)) >= 4}))
-
-
-def _report_tables(el: Tag) -> set[int]:
+def _report_tables(el: Tag, hints: Hints) -> set[int]:
+    """Tables holding a column word of the national tables (本年制发件数, 自然人 …): the report's."""
     out = set()
     for table in el.find_all("table"):
         text = plain(table.get_text(""))
-        if any(word in text for word in _TABLE_WORDS):
+        if any(word in text for word in hints.table_words):
             out.add(id(table))
     return out
 
 
-def content_root(body: Tag) -> Tag:
+def content_root(body: Tag, hints: Hints = NO_HINTS) -> Tag:
     """Down from ``body`` while one child holds most of the non-link text, holds block elements (it
     is not a single line) and holds every table of the report's words; then widened to the title."""
     weights = _weights(body)
@@ -225,10 +222,10 @@ def content_root(body: Tag) -> Tag:
         best = max(kids, key=lambda c: weights.get(id(c), 0), default=None)
         if best is None or weights.get(id(best), 0) < 0.6 * total:
             break
-        if not any(d.name in _BLOCK for d in best.find_all(True)) or _report_tables(node) - _report_tables(best):
+        if not any(d.name in _BLOCK for d in best.find_all(True)) or _report_tables(node, hints) - _report_tables(best, hints):
             break
         node = best
-    title = _title_element(body, node)
+    title = _title_element(body, node, hints)
     if title is not None and node not in _ancestors(title):
         mine = _ancestors(node)
         node = next(a for a in _ancestors(title) if a in mine)
@@ -366,14 +363,15 @@ def mhtml_page(data: bytes) -> bytes | None:
     return None
 
 
-def read_html(data: bytes, source: str, fmt: str = "html") -> Document:
+def read_html(data: bytes, source: str, hints: Hints = NO_HINTS, fmt: str = "html") -> Document:
     data = mhtml_page(data) or data
     text, encoding = decode_html(data)
-    blocks, props, notes = html_blocks(text)
+    blocks, props, notes = html_blocks(text, hints)
     if not blocks:
         raise ExtractError(EMPTY_FILE, "the web page shows no text (it may load its content with JavaScript; "
                            "save the page after it has loaded, or save its text)")
-    return Document(source=source, format=fmt, blocks=blocks, properties=props, encoding=encoding, warnings=notes)
+    return Document(source=source, format=fmt, blocks=blocks, properties=props, encoding=encoding, warnings=notes,
+                    layout="html")
 
 
 _INLINE_TAG = re.compile(r"</?(?:span|font|o:p|b|i|u|strong|em|small|big|st1:\w+)(?:\s[^>]*)?>", re.I)
@@ -405,24 +403,24 @@ def simplify_markup(text: str) -> str:
     return text
 
 
-def html_blocks(text: str) -> tuple[list, dict[str, str], list[str]]:
+def html_blocks(text: str, hints: Hints = NO_HINTS) -> tuple[list, dict[str, str], list[str]]:
     """Blocks, properties and repair notes of an HTML text (also used for Word's embedded HTML chunks)."""
     try:
-        return _html_blocks(simplify_markup(text))
+        return _html_blocks(simplify_markup(text), hints)
     except RecursionError as exc:
         raise ExtractError(CORRUPT, f"the page nests its elements more than {MAX_DEPTH} levels deep in a way that "
                            "cannot be flattened; save its text and read that") from exc
 
 
-def _html_blocks(text: str) -> tuple[list, dict[str, str], list[str]]:
+def _html_blocks(text: str, hints: Hints) -> tuple[list, dict[str, str], list[str]]:
     soup = BeautifulSoup(text, "lxml")
     page_title = clean_line(soup.title.get_text(" ")) if soup.title else ""
     for el in soup.find_all(_DROP):
         el.decompose()
     props = page_properties(soup)
     body = soup.body or soup
-    root = content_root(body)
-    title = _title_element(body, root)
+    root = content_root(body, hints)
+    title = _title_element(body, root, hints)
     _info_lines(body, root, props)
     _leading_info(root, title, props)
     drop_chrome(root, title)

@@ -28,7 +28,7 @@ def _inline_text(token) -> str:
     return "".join(parts) if token.children is not None else token.content
 
 
-def read_markdown(data: bytes, source: str) -> Document:
+def read_markdown(data: bytes, source: str, hints=None) -> Document:
     text, encoding = decode(data)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     props, start = header_properties(lines)
@@ -68,4 +68,5 @@ def read_markdown(data: bytes, source: str) -> Document:
                 if line.strip():
                     blocks.append(Paragraph(line.strip()))
         i += 1
-    return Document(source=source, format="md", blocks=blocks, properties=props, encoding=encoding)
+    layout = "md/pipe" if any(isinstance(b, Table) for b in blocks) else "md/plain"
+    return Document(source=source, format="md", blocks=blocks, properties=props, encoding=encoding, layout=layout)

@@ -89,11 +89,12 @@ def lines_to_blocks(lines: list[str], first_page: int | None = None) -> tuple[li
     return blocks, page
 
 
-def read_text(data: bytes, source: str) -> Document:
+def read_text(data: bytes, source: str, hints=None) -> Document:
     text, encoding = decode(data)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     props, start = header_properties(lines)
     paged = "\f" in text
     blocks, last_page = lines_to_blocks(lines[start:], first_page=1 if paged else None)
+    layout = "text/pipe" if any(isinstance(b, Table) for b in blocks) else "text/plain"
     return Document(source=source, format="txt", blocks=blocks, properties=props, encoding=encoding,
-                    pages=last_page if paged else None)
+                    pages=last_page if paged else None, layout=layout)

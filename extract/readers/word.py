@@ -29,6 +29,7 @@ from ..document import Cell, Document, Paragraph, Table
 from ..errors import CORRUPT, HOSTILE_XML, ExtractError
 from . import properties
 from .grid import is_layout
+from .hints import NO_HINTS, Hints
 from .inline import clean_line, join_wrapped
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -350,9 +351,10 @@ def _all_text(el) -> str:
 
 
 class Body:
-    def __init__(self, part, numbering: Numbering):
+    def __init__(self, part, numbering: Numbering, hints: Hints = NO_HINTS):
         self.part = part
         self.numbering = numbering
+        self.hints = hints
         self.blocks: list = []
         self.notes: list[str] = []
 
@@ -465,7 +467,7 @@ class Body:
             from .html import decode_html, html_blocks
 
             text, _ = decode_html(chunk.blob)
-            blocks, _, notes = html_blocks(text)
+            blocks, _, notes = html_blocks(text, self.hints)
             self.blocks.extend(blocks)
             self.notes.extend(notes)
         else:
@@ -486,12 +488,13 @@ def core_title(package) -> str:
     return ""
 
 
-def read_docx(data: bytes, source: str, fmt: str = "docx") -> Document:
+def read_docx(data: bytes, source: str, hints: Hints = NO_HINTS, fmt: str = "docx") -> Document:
     part, body, numbering, styles = open_parts(data)
-    walker = Body(part, Numbering(numbering, styles))
+    walker = Body(part, Numbering(numbering, styles), hints)
     walker.container(body)
     props: dict[str, str] = {}
     title = core_title(part.package)
     if title:
         properties.merge(props, "title", title)
-    return Document(source=source, format=fmt, blocks=walker.blocks, properties=props, warnings=walker.notes)
+    return Document(source=source, format=fmt, blocks=walker.blocks, properties=props, warnings=walker.notes,
+                    layout="docx")

@@ -265,3 +265,15 @@ def outcome_groups() -> list[tuple[str, str, tuple[str, ...]]]:
             if row.key not in rows:
                 rows.append(row.key)
     return [(key, label, tuple(rows)) for label, (key, rows) in groups.items()]
+
+
+def reader_hints():
+    """What readers may know of the national forms (they never import the templates): the words of a
+    report's title, and the column words of the three tables (本年制发件数, 自然人, 结果维持 …) by which
+    a web page's report tables are told from the site's."""
+    from ..readers.hints import Hints
+    from ..textnorm import plain
+
+    words = sorted({plain(c.label) for t in TEMPLATES.values() for spec in t.tables.values()
+                    for block in spec.blocks for c in block.columns if len(plain(c.label)) >= 4})
+    return Hints(title_words=TITLE_WORDS, table_words=tuple(words))

@@ -130,7 +130,7 @@ def to_table(grid: Grid) -> Table:
     return Table(cells=cells, page=grid.page)
 
 
-def read_pdf(data: bytes, source: str) -> Document:
+def read_pdf(data: bytes, source: str, hints=None) -> Document:
     pdf = open_pdf(data)
     try:
         if len(pdf) == 0:
@@ -148,4 +148,5 @@ def read_pdf(data: bytes, source: str) -> Document:
         pages.append(_layout(grids, lines, scan.number))
     _stitch_pages(pages)
     blocks = _paragraphs(pages, all_lines)
-    return Document(source=source, format="pdf", blocks=blocks, pages=len(scans), warnings=warnings)
+    return Document(source=source, format="pdf", blocks=blocks, pages=len(scans), warnings=warnings,
+                    layout="pdf/text-layer")
