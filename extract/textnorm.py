@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -95,69 +94,3 @@ def core(label: str) -> str:
 def plain(text: str) -> str:
     """NFKC without spaces or punctuation, numbering kept (for searching inside running text)."""
     return _PUNCT.sub("", nfkc(text))
-
-
-# ---------------------------------------------------------------- cell values
-
-DASHES = {"-", "--", "—", "——", "–", "－", "/", "／", "\\", "无", "－－", "―", "─", "一"}
-_DASH_CHARS = set("-—–－/／\\―─")
-
-
-def is_dash(text: str) -> bool:
-    """A placeholder printed instead of a number: ``-``, ``/``, ``—``, ``无`` and the like."""
-    t = text.strip()
-    return bool(t) and (t in DASHES or set(t) <= _DASH_CHARS)
-_NUM = re.compile(r"^([+\-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
-UNITS = ("万元", "元", "件", "条", "项", "个", "%")
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """A cell's text read as a value: ``kind`` is number, blank, dash or text."""
-
-    kind: str
-    value: Decimal | None = None
-    unit: str | None = None
-
-
-def clean_value_text(text: str) -> str:
-    t = nfkc(text).strip()
-    t = t.replace("−", "-").replace("﹣", "-").replace("＋", "+")
-    return squash(t)
-
-
-_SPACED_NUMBERS = re.compile(r"\d\s+[+\-]?\d")
-
-
-def parse_value(text: str) -> Parsed:
-    """Read one cell: ``"75394432.52元"`` → number 75394432.52 unit 元; ``"-"`` → dash; ``""`` → blank."""
-    raw = text if text is not None else ""
-    if _SPACED_NUMBERS.search(nfkc(raw).strip()):
-        return Parsed("text")  # "108 2" is two numbers, never 1082
-    t = clean_value_text(raw)
-    if t == "":
-        return Parsed("blank")
-    if is_dash(t):
-        return Parsed("dash")
-    unit = None
-    for u in UNITS:
-        if t.endswith(u) and len(t) > len(u):
-            unit, t = u, t[: -len(u)]
-            break
-    m = _NUM.match(t)
-    if not m:
-        return Parsed("text")
-    sign, digits, frac = m.group(1), m.group(2).replace(",", ""), m.group(3) or ""
-    try:
-        value = Decimal(sign + digits + frac)
-    except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
-        return Parsed("text")
-    return Parsed("number", value, unit if unit in ("万元", "元") else None)
-
-
-def is_value_text(text: str) -> bool:
-    """True for text a value cell may hold: a number, a dash, blank, or numbers separated by spaces."""
-    p = parse_value(text)
-    if p.kind != "text":
-        return True
-    return bool(re.fullmatch(r"[\d\s,.+\-元万]+", nfkc(text).strip())) and any(ch.isdigit() for ch in text)

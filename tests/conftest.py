@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import csv
 import math
+import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -43,10 +45,15 @@ def same(got, want: str) -> bool:
 
 
 def compare(result, stem: str) -> tuple[int, int, list[str], list[str]]:
-    """(right, total, wrong descriptions, silent errors) of a FileResult against truth."""
+    """(right, total, wrong descriptions, silent errors) of a FileResult against truth. Cells the
+    truth calls missing (the report does not print them) must come out missing."""
     facts = {(f.table, f.row, f.column): f for f in result.facts}
     right, wrong, silent = 0, [], []
     cells = truth_cells(stem)
+    for key, (_, status) in truth_expected(stem).items():
+        f = facts.get(key)
+        if status == "missing" and (f is None or f.status != "missing"):
+            wrong.append(f"{'.'.join(key)}: want missing got {None if f is None else f.status}")
     for t in cells:
         f = facts.get((t["table"], t["row"], t["column"]))
         want = t["value"] if t["status"] == "ok" else ""
@@ -69,3 +76,24 @@ def misread(spec, result) -> list[tuple]:
         if f is None or f.raw != raw or f.status != "ok":
             out.append((tuple(key), raw, None if f is None else f.raw, None if f is None else f.status))
     return out
+
+
+def printed(raw: str) -> tuple[Decimal | None, str]:
+    """What a cell printed by the fixture generator must read as, decided here and not by the code
+    under test: the generator prints plain numbers (an optional sign, digits, a decimal point),
+    a dash, or nothing."""
+    text = raw.strip()
+    if text == "":
+        return None, "blank"
+    if text in ("-", "—", "/", "－"):
+        return None, "dash"
+    assert re.fullmatch(r"[+-]?\d+(\.\d+)?", text), f"the fixture printed {raw!r}: add its reading here"
+    return Decimal(text), "ok"
+
+
+def truth_expected(stem: str) -> dict[tuple[str, str, str], tuple[Decimal | None, str]]:
+    """Every truth cell of a report, missing ones included: (table, row, column) → (value, status)."""
+    with open(TRUTH / f"{stem}.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return {(r["table"], r["row"], r["column"]): (Decimal(r["value"]) if r["status"] == "ok" else None, r["status"])
+            for r in rows}

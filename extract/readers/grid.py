@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..document import Cell, Table
-from ..textnorm import is_value_text
+from ..values import is_value_text
 
 LABEL_MAX = 200  # longer than any label or value of the national forms: such a cell holds prose
 

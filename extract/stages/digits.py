@@ -31,30 +31,13 @@ from decimal import Decimal
 from itertools import combinations
 from typing import Iterator
 
+from ..settings import SETTINGS
 from ..templates import Column
-from ..textnorm import is_dash, nfkc
+from ..values import Parsed, Token, is_dash, value_tokens
+from ..values import clean as clean_value
 from .sums import total
 
-LIMIT = 50_000  # readings enumerated per line before giving up
-STEPS = 40_000  # cuts tried per line before giving up (a line of dozens of run-together digits)
 _PIECE = re.compile(r"^[+\-]?(?:0|[1-9]\d*)(?:\.\d+)?$")
-# a number may not be cut short to dodge a following digit or date word (2021年 is no value)
-_TOKEN = re.compile(r"[+\-]?\d(?:[\d,.]|[+\-](?=\d))*(?:万元|元)?(?![\d年月日号])")
-_DASH_TOKEN = re.compile(r"(?<!\S)(?:[-—–－/／―─\\]+|无)(?!\S)")
-
-
-@dataclass(frozen=True)
-class Token:
-    """A run of value characters as found, with where it was found."""
-
-    text: str
-    start: int = 0
-    end: int = 0
-    separated: bool = True  # its own cell, or whitespace on both sides
-
-    @property
-    def is_dash(self) -> bool:
-        return is_dash(clean(self.text))
 
 
 @dataclass(frozen=True)
@@ -64,6 +47,7 @@ class Piece:
     unit: str | None
     token: int  # index of the token it came from
     split: bool  # True when the token was cut to make it
+    note: str = ""  # what the column's grammar did with it (a unit converted)
 
 
 @dataclass
@@ -73,25 +57,14 @@ class Reading:
 
     @property
     def values(self) -> tuple[Decimal | None, ...]:
-        return tuple(p.value for p in self.pieces)
+        return tuple(p.value if p is not None else None for p in self.pieces)
 
     def show(self) -> str:
-        return "|".join(p.text for p in self.pieces)
+        return "|".join(p.text if p is not None else "" for p in self.pieces)
 
 
 def clean(text: str) -> str:
-    return nfkc(text).strip().replace("−", "-").replace("，", ",")
-
-
-def value_tokens(text: str) -> list[Token]:
-    """Runs of digits (with signs, decimals, units) and stand-alone dashes, in order."""
-    t = nfkc(text).replace("−", "-")
-    tokens = []
-    for m in sorted(list(_TOKEN.finditer(t)) + list(_DASH_TOKEN.finditer(t)), key=lambda m: m.start()):
-        before = t[m.start() - 1] if m.start() > 0 else " "
-        after = t[m.end()] if m.end() < len(t) else " "
-        tokens.append(Token(m.group(0), m.start(), m.end(), before.isspace() and after.isspace()))
-    return tokens
+    return clean_value(text).text.replace("，", ",")
 
 
 def _strip_thousands(digits: str) -> str:
@@ -181,17 +154,7 @@ def token_shape(token: str) -> TokenShape | None:
     return TokenShape(tuple(segs), unit)
 
 
-def _admits(column: Column, text: str) -> bool:
-    if text == "" or is_dash(text):
-        return True
-    if text.startswith("-") and not column.signed:
-        return False
-    if "." in text and not column.decimal:
-        return False
-    return True
-
-
-def readings(tokens: list[Token], columns: list[Column], limit: int = LIMIT,
+def readings(tokens: list[Token], columns: list[Column], limit: int | None = None,
              identities: list[tuple[tuple[int, ...], tuple[int, ...]]] = ()) -> list[Reading] | None:
     """Every reading of ``tokens`` as exactly ``len(columns)`` values; None if there are too many.
 
@@ -199,6 +162,7 @@ def readings(tokens: list[Token], columns: list[Column], limit: int = LIMIT,
     ``len(columns)``. With ``identities`` (indexes into the values), a partial reading that already
     breaks one is dropped at once; if that leaves nothing, every reading is returned instead."""
     n = len(columns)
+    limit = limit or SETTINGS.readings_limit
     shapes = [token_shape(t.text) for t in tokens]
     if any(sh is None for sh in shapes) or not shapes:
         return []
@@ -230,16 +194,24 @@ def readings(tokens: list[Token], columns: list[Column], limit: int = LIMIT,
             for k in range(max(lo[i], n - used - rest_hi), min(hi[i], n - used - rest_lo) + 1):
                 for split in shapes[i].splits(k):
                     steps[0] += 1
-                    if steps[0] > STEPS:
+                    if steps[0] > SETTINGS.cut_steps:
                         return False
                     if split is None:
                         continue
                     pieces = []
                     for j, (text, unit) in enumerate(split):
-                        if not _admits(columns[used + j], text):
+                        grammar = columns[used + j].grammar
+                        if not grammar.admits_piece(text):
                             break
-                        value = None if text == "" or is_dash(text) else Decimal(text)
-                        pieces.append(Piece(text + (unit or ""), value, unit, i, k > 1))
+                        note = ""
+                        if text == "" or is_dash(text):
+                            value = None
+                        else:
+                            verdict = grammar.admit(Parsed("number", Decimal(text), unit))
+                            if not verdict.admitted:
+                                break
+                            value, unit, note = verdict.value, verdict.unit, verdict.note
+                        pieces.append(Piece(text + (split[j][1] or ""), value, unit, i, k > 1, note))
                     else:
                         values.extend(p.value for p in pieces)
                         ok = not prune or holds(len(pieces))

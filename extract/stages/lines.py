@@ -5,8 +5,9 @@ cells (right), each value keeping where it was found. Two sources give lines:
 
 - ``grid_lines``: a :class:`Table`'s expanded grid, row by row. Label cells are the cells
   with words; value cells are every cell after the last label cell (blank cells kept,
-  merged cells counted once). Header rows above are remembered per grid column so values
-  can later be matched to column labels.
+  merged cells counted once). The header rows above a run of data rows are kept with each
+  line: their words in reading order, and for every grid column a value cell spans, the
+  header texts above that column (outer first), so columns can be told by their headers.
 - ``text_lines`` (in ``textscan``): running text where cell boundaries were lost.
 """
 from __future__ import annotations
@@ -14,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..document import Cell, Table
-from ..textnorm import is_value_text, nfkc, squash
+from ..textnorm import nfkc, squash
+from ..values import is_value_text
 
 
 @dataclass
@@ -24,6 +26,8 @@ class ValueCell:
     page: int | None
     block: int
     exact: bool = True  # one cell of a real grid (its boundaries are known)
+    confidence: float | None = None  # OCR'd text: the recogniser's confidence
+    alternatives: tuple[str, ...] = ()  # OCR'd text: other readings, best first
 
 
 @dataclass
@@ -33,9 +37,9 @@ class Line:
     block: int
     row: int | None = None
     page: int | None = None
-    headers: list[list[str]] = field(default_factory=list)  # per value cell: header texts above it, outer first
-    # per value cell: the innermost header words above each grid column it spans
-    leaves: list[list[str]] = field(default_factory=list)
+    # per value cell, per grid column it spans: the header texts above that column, outer first
+    paths: list[list[list[str]]] = field(default_factory=list)
+    header_text: list[str] = field(default_factory=list)  # the header rows' cells above, in reading order
     source: str = "grid"  # grid | text
 
     @property
@@ -50,10 +54,15 @@ def _text(cell: Cell | None) -> str:
     return nfkc(cell.text).strip() if cell is not None else ""
 
 
+def _value_cell(c: Cell, r: int, table: Table, block: int) -> ValueCell:
+    return ValueCell(c.text, f"r{r}c{c.col}", c.page if c.page is not None else table.page, block,
+                     confidence=c.confidence, alternatives=c.alternatives)
+
+
 def grid_lines(table: Table, block: int) -> list[Line]:
     grid = table.grid()
     lines: list[Line] = []
-    header_rows: list[list[str]] = []
+    header_rows: list[list[Cell | None]] = []
     last_was_data = False
     for r, row in enumerate(grid):
         origins: list[Cell] = []
@@ -70,28 +79,34 @@ def grid_lines(table: Table, block: int) -> list[Line]:
         values = origins[last_label + 1:]
         has_number = any(_text(c) for c in values)
         if not has_number:
-            # a header (or caption) row: remember its words per grid column
+            # a header (or caption) row: remember its cells per grid column
             if last_was_data:
                 header_rows = []
-            header_rows.append([_text(c) if c is not None else "" for c in row])
+            header_rows.append(list(row))
             last_was_data = False
         else:
             last_was_data = True
-        headers, leaves = [], []
+        paths = []
         for c in values:
-            leaf = []
+            spans = []
             for k in range(c.col, c.col + c.colspan):
-                words = [hr[k] for hr in header_rows if k < len(hr) and hr[k]]
-                leaf.append(words[-1] if words else "")
-            leaves.append(leaf)
-            path: list[str] = []
-            for hr in header_rows:
-                words = [hr[k] for k in range(c.col, min(c.col + c.colspan, len(hr))) if hr[k]]
-                if words and (not path or path[-1] != words[0]):
-                    path.append(words[0])
-            headers.append(path)
-        cells = [ValueCell(c.text, f"r{r}c{c.col}", c.page if c.page is not None else table.page, block)
-                 for c in values]
+                path: list[str] = []
+                for hr in header_rows:
+                    h = hr[k] if k < len(hr) else None
+                    words = _text(h)
+                    if words and (not path or path[-1] != words):
+                        path.append(words)
+                spans.append(path)
+            paths.append(spans)
+        header_text = []
+        seen: set[int] = set()
+        for hr in header_rows:
+            for h in hr:
+                if h is not None and id(h) not in seen and h.row + h.rowspan - 1 >= 0:
+                    seen.add(id(h))
+                    if _text(h):
+                        header_text.append(_text(h))
+        cells = [_value_cell(c, r, table, block) for c in values]
         if segments or has_number:
-            lines.append(Line(segments, cells, block, r, table.page, headers, leaves))
+            lines.append(Line(segments, cells, block, r, table.page, paths, header_text))
     return lines

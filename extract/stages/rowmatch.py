@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from ..settings import SETTINGS
 from ..templates import Column, Row
 from ..textnorm import core, nfkc, segments, split_numbering
 
-ACCEPT = 0.6
 
 
 @dataclass(frozen=True)
@@ -82,13 +82,19 @@ def score_row(label_segments: list[str], row: Row, group_tails: tuple[str, ...] 
 
 
 def best_row(label: str | list[str], rows: list[tuple[str, Row]]) -> RowMatch | None:
-    """The best (table, row) for a label, or None when nothing scores at least ``ACCEPT``."""
+    """The best (table, row) for a label, or None when nothing scores at least ``row_accept``."""
+    ranked = rank_rows(label, rows)
+    return ranked[0] if ranked else None
+
+
+def rank_rows(label: str | list[str], rows: list[tuple[str, Row]]) -> tuple[RowMatch, ...]:
+    """Every (table, row) a label may name, best first (scores at least ``row_accept``)."""
     segs = tuple(label) if isinstance(label, list) else (label,)
-    return _best_row(segs, tuple(rows))
+    return _rank_rows(segs, tuple(rows))
 
 
 @lru_cache(maxsize=8192)
-def _best_row(segs: tuple[str, ...], rows: tuple[tuple[str, Row], ...]) -> RowMatch | None:
+def _rank_rows(segs: tuple[str, ...], rows: tuple[tuple[str, Row], ...]) -> tuple[RowMatch, ...]:
     flat: list[str] = []
     for s in segs:
         flat.extend(segments(s) or [s])
@@ -96,12 +102,11 @@ def _best_row(segs: tuple[str, ...], rows: tuple[tuple[str, Row], ...]) -> RowMa
     # words first; similarity (for typos) only when no row's words are found
     for fuzzy in (False, True):
         scored = [(score_row(flat, row, tails, fuzzy), table, row.key) for table, row in rows]
-        scored = [s for s in scored if s[0] >= ACCEPT]
+        scored = [s for s in scored if s[0] >= SETTINGS.row_accept]
         if scored:
             scored.sort(key=lambda t: -t[0])
-            s, table, key = scored[0]
-            return RowMatch(table, key, s)
-    return None
+            return tuple(RowMatch(table, key, s) for s, table, key in scored)
+    return ()
 
 
 def match_column(header: str, columns: tuple[Column, ...]) -> str | None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..document import Document, Paragraph, Pos
 from ..templates import Row
 from ..textnorm import PUNCT_CHARS, CN_NUMERAL, core, nfkc, split_numbering
-from .digits import value_tokens
+from ..values import value_tokens
 from .lines import Line, ValueCell
 
 _SKIP = re.compile(PUNCT_CHARS)  # the characters ``core`` drops from labels
@@ -138,11 +138,34 @@ def choose(found: list[Occurrence]) -> dict[int, Occurrence]:
     return chosen
 
 
+@dataclass
+class TextScan:
+    """A region's running text, where each row's label was found in it, and the lines they give."""
+
+    text: str  # the region's text without spaces or punctuation (``SearchText.text``)
+    spans: dict[str, tuple[int, int]]  # row key → where its label is in ``text``
+    lines: dict[str, Line]
+
+    def before(self, row_keys: list[str]) -> str:
+        """The text between the end of the last label found before the first of these rows and the
+        first of them: where a block's header words are printed."""
+        starts = [self.spans[k][0] for k in row_keys if k in self.spans]
+        if not starts:
+            return ""
+        first = min(starts)
+        ends = [e for s, e in self.spans.values() if e <= first]
+        return self.text[max(ends, default=0):first]
+
+
 def text_lines(doc: Document, start: Pos, end: Pos, rows: list[Row]) -> dict[str, Line]:
     """Row key → line of value text found after that row's label in the region's running text."""
+    return scan_text(doc, start, end, rows).lines
+
+
+def scan_text(doc: Document, start: Pos, end: Pos, rows: list[Row]) -> TextScan:
     parts = region_parts(doc, start, end)
     if not parts:
-        return {}
+        return TextScan("", {}, {})
     st = SearchText(parts)
     chosen = choose(occurrences(st, rows))
     ordered = sorted(chosen.items(), key=lambda kv: kv[1].start)
@@ -186,8 +209,9 @@ def text_lines(doc: Document, start: Pos, end: Pos, rows: list[Row]) -> dict[str
         label_part = parts[st.original(occ.start)[0]]
         lo, hi = st.original(occ.start)[1], st.original(occ.end - 1)[1] + 1
         out[rows[ri].key] = Line([label_part.text[lo:hi]], cells, label_part.block, None, label_part.page,
-                                 [[] for _ in cells], source="text")
-    return out
+                                 source="text")
+    spans = {rows[ri].key: (occ.start, occ.end) for ri, occ in ordered}
+    return TextScan(st.text, spans, out)
 
 
 def trailing_values(doc: Document, start: Pos, end: Pos, header_words: list[str]) -> Line | None:
@@ -219,4 +243,5 @@ def trailing_values(doc: Document, start: Pos, end: Pos, header_words: list[str]
             break
     if not cells:
         return None
-    return Line([], cells, parts[pi].block, None, parts[pi].page, [[] for _ in cells], source="text")
+    header = "".join(parts[p].text[parts[p].start:parts[p].end] for p in range(pi)) + parts[pi].text[parts[pi].start:off]
+    return Line([], cells, parts[pi].block, None, parts[pi].page, header_text=[header], source="text")

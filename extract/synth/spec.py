@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Iterable
 
 from ..templates import TEMPLATES, CellKey
-from ..textnorm import parse_value
+from ..values import parse_value
 
 
 @dataclass

@@ -36,6 +36,14 @@ class Column:
     def labels(self) -> tuple[str, ...]:
         return (self.label,) + self.aliases
 
+    @property
+    def grammar(self):
+        """What the column's cells admit (``values.Grammar``): integer or decimal, signed or not, its unit."""
+        from ..values import Grammar
+
+        return Grammar(decimal=self.decimal, signed=self.signed, unit=self.unit,
+                       unit_as_printed=self.decimal and self.unit is None)
+
 
 @dataclass(frozen=True)
 class Row:

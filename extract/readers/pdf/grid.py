@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 from pdfplumber.utils import filter_edges
 
-from ...textnorm import is_value_text
+from ...values import is_value_text
 from .layout import cell_text
 from .scan import Char
 

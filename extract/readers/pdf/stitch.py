@@ -16,7 +16,8 @@ page before) when they are as wide as each other. On the way:
 """
 from __future__ import annotations
 
-from ...textnorm import NUMBERING, is_value_text, nfkc
+from ...textnorm import NUMBERING, nfkc
+from ...values import is_value_text
 from .grid import GCell, Grid
 from .layout import join_lines
 

@@ -1,0 +1,294 @@
+"""Which printed column is which: a table's header read against the template's header tree.
+
+The national tables have nested headers (申请人情况 / 法人或其他组织 / 商业企业 …; 行政诉讼 /
+未经复议直接起诉 / 结果维持 …). ``header_tree`` derives that tree from the template's declarations
+(column groups, appeals rows and their groups); its leaves are *slots*, the positions of a line's
+cells in the format's own order.
+
+Two readings of a printed header, each giving the printed left-to-right order of the slots:
+
+- ``slots_from_paths``: a grid whose header cells sit above the value cells they name (HTML,
+  Word, PDF). Each value cell's header path (outer first) is walked down the tree.
+- ``order_from_words``: the header's words in reading order, wherever they stand — a flattened
+  table (``自然人 法人或其他组织 总计 商业企业 科研机构 …``) or pipe text whose merged header cells
+  were collapsed. A printed header lists, row by row, the children of the groups above in their
+  printed order, so the words are consumed breadth first: each group takes the next words that
+  name its children (a group whose own label was not printed lends its children to its parent).
+
+``HeaderReading.verdict`` says what the words prove: the official order, another order (then the
+words are followed), nothing (no header words: the official layout is all there is), or a conflict.
+"""
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+
+from ..templates import Column, Template
+from ..textnorm import core
+
+MIN_WORD = 2  # shortest label core that may be matched by containment
+
+
+@dataclass(frozen=True, eq=False)
+class Node:
+    labels: tuple[str, ...]  # official label and aliases (empty for the root)
+    children: tuple["Node", ...] = ()
+    slot: int | None = None  # leaves: position in the format's order
+
+    @property
+    def cores(self) -> tuple[str, ...]:
+        return tuple(c for c in (core(x) for x in self.labels) if c)
+
+    def leaves(self) -> list["Node"]:
+        if self.slot is not None:
+            return [self]
+        return [leaf for c in self.children for leaf in c.leaves()]
+
+    def walk(self):
+        yield self
+        for c in self.children:
+            yield from c.walk()
+
+
+def _names(word_core: str, node: Node) -> bool:
+    """A header word names a node: equal cores, or one contains the other (labels cut short: 本年新)."""
+    for c in node.cores:
+        if word_core == c:
+            return True
+        if len(c) >= MIN_WORD and c in word_core and len(word_core) <= len(c) + 6:
+            return True
+        if len(word_core) >= MIN_WORD + 1 and word_core in c:
+            return True
+    return False
+
+
+_TREES: dict[tuple[str, str, str], Node] = {}
+
+
+def header_tree(template: Template, table: str, block_key: str) -> Node:
+    """The header tree of one block of a table, with slots in the format's cell order."""
+    key = (template.key, table, block_key)
+    if key not in _TREES:
+        _TREES[key] = _tree(template, table, block_key)
+    return _TREES[key]
+
+
+def _tree(template: Template, table: str, block_key: str) -> Node:
+    spec = template.table(table)
+    if spec.one_line:  # appeals: rows side by side, each row's columns under it, rows grouped
+        slot = 0
+        tops: list[Node | tuple[str, list[Node]]] = []
+        for row in spec.rows():
+            leaves = []
+            for col in spec.columns_of(row.key):
+                leaves.append(Node(col.labels, slot=slot))
+                slot += 1
+            node = Node(row.labels, tuple(leaves))
+            if row.group:
+                if tops and isinstance(tops[-1], tuple) and tops[-1][0] == row.group:
+                    tops[-1][1].append(node)
+                else:
+                    tops.append((row.group, [node]))
+            else:
+                tops.append(node)
+        kids = tuple(t if isinstance(t, Node) else Node((t[0],), tuple(t[1])) for t in tops)
+        return Node((), kids)
+    block = next(b for b in spec.blocks if b.key == block_key)
+    return Node((), _column_nodes(block.columns))
+
+
+def _column_nodes(columns: tuple[Column, ...]) -> tuple[Node, ...]:
+    out: list[Node] = []
+    groups: dict[str, list[Node]] = {}
+    for i, col in enumerate(columns):
+        leaf = Node(col.labels, slot=i)
+        if col.group:
+            if col.group not in groups:
+                groups[col.group] = []
+                out.append(Node((col.group,), ()))  # placeholder, filled below
+            groups[col.group].append(leaf)
+        else:
+            out.append(leaf)
+    return tuple(Node(n.labels, tuple(groups[n.labels[0]])) if n.slot is None and n.labels[0] in groups else n
+                 for n in out)
+
+
+# ------------------------------------------------------------------ grid: a header path above each cell
+
+def slots_from_paths(tree: Node, paths: list[list[str]]) -> list[int] | None:
+    """The slots a value cell's header names: its header path (outer first) walked down the tree.
+    A cell under a group (a merged value cell) names every slot of the group; None when the path
+    names nothing, or strays off the tree."""
+    node = tree
+    named = False
+    for word in paths:
+        w = core(word)
+        if not w:
+            continue
+        nxt = [c for c in node.children if _names(w, c)]
+        if not nxt:
+            # a word above the table's own header (申请人情况, a caption) or of the row labels
+            if named:
+                return None
+            continue
+        if len(nxt) > 1:
+            exact = [c for c in nxt if w in c.cores]
+            if len(exact) != 1:
+                return None
+            nxt = exact
+        node, named = nxt[0], True
+    if not named:
+        return None
+    return [leaf.slot for leaf in node.leaves()]
+
+
+# ------------------------------------------------------------------ words in reading order
+
+@dataclass
+class HeaderReading:
+    """What a printed header says of the printed order of a block's slots."""
+
+    verdict: str  # official | reordered | layout (no header words) | conflict
+    order: list[int] | None  # slots left to right as printed (complete), when known
+    found: list[int] = field(default_factory=list)  # slots the words named, in printed order
+    words: list[str] = field(default_factory=list)
+    note: str = ""
+    cells: list[list[int]] | None = None  # grids: the slots each value cell's header names
+
+    @property
+    def positive(self) -> bool:
+        return self.verdict in ("official", "reordered")
+
+
+def header_words(tree: Node, text: str) -> list[str]:
+    """The header's words found in running text, in order: every label of the tree, longest first,
+    never overlapping (法人或其他组织 is one word, not 其他 inside it)."""
+    vocab = sorted({c for n in tree.walk() for c in n.cores}, key=len, reverse=True)
+    if not vocab:
+        return []
+    squashed = core(text)
+    rx = re.compile("|".join(re.escape(v) for v in vocab))
+    return [m.group(0) for m in rx.finditer(squashed)]
+
+
+def order_from_words(tree: Node, words: list[str], rows_known: bool = True) -> HeaderReading:
+    """The printed order of the slots from the header's words in reading order. ``rows_known``: the
+    words come from header rows of a grid, left to right; in running text (a flattened table, layout
+    text) a header cell centred over several lines may print above or below its neighbours, so there
+    only the order among columns of one header row (a group's leaves) is taken from the words."""
+    cores = [core(w) for w in words]
+    cores = [c for c in cores if c]
+    everything = list(tree.walk())[1:]
+    printed: dict[int, list[Node]] = {}
+    pos = 0
+    queue: deque[Node] = deque([tree])
+    while queue:
+        group = queue.popleft()
+        kids = list(group.children)
+        taken: list[Node] = []
+        while pos < len(cores) and len(taken) < len(kids):
+            w = cores[pos]
+            cands = [k for k in kids if k not in taken and _names(w, k)]
+            if not cands:
+                deep = [k for k in kids if k not in taken and k.children
+                        and any(_names(w, d) for d in list(k.walk())[1:])]
+                if deep:  # a word of a group whose own label was not found
+                    g = deep[0]
+                    later = kids[kids.index(g) + 1:]
+                    if not any(k in taken for k in later):
+                        # nothing after it printed yet: its children stand in its place (one header row)
+                        at = kids.index(g)
+                        kids[at:at + 1] = list(g.children)
+                        continue
+                    # its siblings after it were printed already: its children are on the next header
+                    # row, and the group stands where the format puts it among the siblings found
+                    taken.insert(min(taken.index(k) for k in later if k in taken), g)
+                    break
+                if any(_names(w, n) for n in everything):
+                    break  # a word of another group: this group's words have ended
+                pos += 1  # a word of no column (申请人情况, 信息内容, a caption)
+                continue
+            exact = [k for k in cands if w in k.cores]
+            taken.append((exact or cands)[0])
+            pos += 1
+        if not rows_known and any(k.children for k in group.children):
+            official_at = {id(k): i for i, k in enumerate(group.children)}
+            taken.sort(key=lambda k: official_at.get(id(k), len(official_at)))
+        printed[id(group)] = taken
+        queue.extend(k for k in taken if k.children)
+    found: list[int] = []
+
+    def dfs(node: Node) -> None:
+        for k in printed.get(id(node), []):
+            if k.slot is not None:
+                found.append(k.slot)
+            else:
+                dfs(k)
+
+    dfs(tree)
+    n = len(tree.leaves())
+    official = list(range(n))
+    if not found:
+        return HeaderReading("layout", None, [], words, "no header words name the columns")
+    if len(found) == n:
+        if found == official:
+            return HeaderReading("official", official, found, words, "header words in the official order")
+        return HeaderReading("reordered", found, found, words, "header words name another order: followed")
+    in_order = found == sorted(found)
+    missing = [s for s in official if s not in found]
+    if in_order:
+        return HeaderReading("official", official, found, words,
+                             f"header words agree with the official order ({len(found)} of {n} columns named)")
+    if len(missing) == 1:  # one column not named: it takes the place the others leave
+        for at in range(n):
+            trial = found[:at] + missing + found[at:]
+            if _consistent_with_groups(tree, trial):
+                return HeaderReading("reordered", trial, found, words,
+                                     "header words name another order (one column unnamed): followed")
+    return HeaderReading("conflict", None, found, words,
+                         f"header words name {len(found)} of {n} columns out of the official order")
+
+
+def _consistent_with_groups(tree: Node, order: list[int]) -> bool:
+    """Slots of one group stand together in a printed order."""
+    for node in tree.walk():
+        if node.slot is None and node is not tree:
+            slots = [leaf.slot for leaf in node.leaves()]
+            at = sorted(order.index(s) for s in slots)
+            if at != list(range(at[0], at[0] + len(at))):
+                return False
+    return True
+
+
+def read_grid_header(tree: Node, cell_paths: list[list[list[str]]], header_text: list[str]) -> HeaderReading:
+    """A grid line's header: the paths above its value cells when, cell by cell, they name every slot
+    exactly once (a merged value cell names several), else the header's words in reading order."""
+    n = len(tree.leaves())
+    words = [w for t in header_text for w in (header_words(tree, t) or [t])]
+    from_words = order_from_words(tree, words) if words else HeaderReading("layout", None, [], [], "no header words")
+    by_cell: list[list[int]] = []
+    covered: list[int] = []
+    for spans in cell_paths:
+        if sorted(covered) == list(range(n)):
+            break
+        slots: list[int] = []
+        for path in spans:
+            got = slots_from_paths(tree, path)
+            if got is None:
+                return from_words
+            slots += [s for s in got if s not in slots]
+        if any(s in covered for s in slots):
+            return from_words
+        covered += slots
+        by_cell.append(slots)
+    if sorted(covered) != list(range(n)):
+        return from_words
+    order = [s for c in by_cell for s in c]
+    if from_words.verdict in ("official", "reordered") and len(from_words.found) == n and from_words.order != order:
+        return HeaderReading("conflict", None, order, from_words.words,
+                             "the header cells above the values and the header's words name different orders")
+    verdict = "official" if order == list(range(n)) else "reordered"
+    return HeaderReading(verdict, order, order, from_words.words,
+                         "header cells above each value " + ("in the official order" if verdict == "official"
+                                                             else "name another order: followed"), by_cell)
