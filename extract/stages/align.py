@@ -107,6 +107,20 @@ def _values_text(line: Line) -> tuple[str, ...]:
     return tuple(cells)
 
 
+def _numbered_row(line: Line, row: Row, template: Template, table: str) -> Row | None:
+    """The row of the same list (group) that the label's own numbering names, when it is not ``row``."""
+    segs = [s for s in line.segments if squash(s)]
+    mine, _ = split_numbering(nfkc(segs[-1])) if segs else (None, "")
+    if mine is None:
+        return None
+    for other in template.scan_rows(table):
+        theirs, _ = split_numbering(nfkc(other.label))
+        if other.key != row.key and other.group == row.group and theirs and theirs.number == mine.number and (
+                theirs.kind == mine.kind or {theirs.kind, mine.kind} <= {"arabic", "arabic_paren"}):
+            return other
+    return None
+
+
 def _numbering_doubt(line: Line, row: Row) -> str:
     """The label's own numbering names another row of the same list (2. where the words are 3.'s)."""
     segs = [s for s in line.segments if squash(s)]
@@ -196,6 +210,20 @@ def choose_rows(cands: list[_Candidate], regions: dict, template: Template) -> t
             ev.doubt.append(f"the row is printed more than once with other values "
                             f"({' | '.join(_values_text(other.line))} against {' | '.join(mine)})")
         out.append(aligned)
+    # a line whose numbering names another row of its list stands for that row too
+    by_key = {(a.table, a.row): a for a in out}
+    for c in cands:
+        best = c.ranked[0]
+        other = _numbered_row(c.line, template.row_spec(best.table, best.row), template, best.table)
+        target = by_key.get((best.table, other.key)) if other is not None else None
+        if target is None or target.line is c.line or not c.line.has_values() or \
+                (c.region != target.region and target.region == best.table):
+            continue
+        if _values_text(target.line) != _values_text(c.line):
+            target.copies.append(c.line)
+            target.evidence.doubt.append(
+                f"a line numbered as this row but worded as {best.table}.{best.row} ({c.line.label!r}) prints "
+                f"other values ({' | '.join(_values_text(c.line))} against {' | '.join(_values_text(target.line))})")
     return out, notes
 
 

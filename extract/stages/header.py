@@ -149,7 +149,7 @@ def slots_from_paths(tree: Node, paths: list[list[str]]) -> list[int] | None:
 class HeaderReading:
     """What a printed header says of the printed order of a block's slots."""
 
-    verdict: str  # official | reordered | layout (no header words) | conflict
+    verdict: str  # official | reordered | partial (some columns named, in order) | layout (none) | conflict
     order: list[int] | None  # slots left to right as printed (complete), when known
     found: list[int] = field(default_factory=list)  # slots the words named, in printed order
     words: list[str] = field(default_factory=list)
@@ -159,6 +159,13 @@ class HeaderReading:
     @property
     def positive(self) -> bool:
         return self.verdict in ("official", "reordered")
+
+    @property
+    def confirmed(self) -> set[int]:
+        """Slots whose printed place the header proves."""
+        if self.verdict in ("official", "reordered"):
+            return set(self.order or ())
+        return set(self.found) if self.verdict == "partial" else set()
 
 
 def header_words(tree: Node, text: str) -> list[str]:
@@ -176,10 +183,15 @@ def order_from_words(tree: Node, words: list[str], rows_known: bool = True) -> H
     """The printed order of the slots from the header's words in reading order. ``rows_known``: the
     words come from header rows of a grid, left to right; in running text (a flattened table, layout
     text) a header cell centred over several lines may print above or below its neighbours, so there
-    only the order among columns of one header row (a group's leaves) is taken from the words."""
+    only the order among columns of one header row (a group's leaves) is taken from the words.
+
+    A word that names only columns already read is a repeat (a converter that writes a merged header
+    cell again in every row it spans) and is skipped; a word naming a column of a group still to come
+    ends the current group's words."""
     cores = [core(w) for w in words]
     cores = [c for c in cores if c]
     everything = list(tree.walk())[1:]
+    seen: set[int] = set()  # nodes already read
     printed: dict[int, list[Node]] = {}
     pos = 0
     queue: deque[Node] = deque([tree])
@@ -205,12 +217,15 @@ def order_from_words(tree: Node, words: list[str], rows_known: bool = True) -> H
                     # row, and the group stands where the format puts it among the siblings found
                     taken.insert(min(taken.index(k) for k in later if k in taken), g)
                     break
-                if any(_names(w, n) for n in everything):
-                    break  # a word of another group: this group's words have ended
-                pos += 1  # a word of no column (申请人情况, 信息内容, a caption)
+                named = [n for n in everything if _names(w, n)]
+                if named and any(id(n) not in seen for n in named):
+                    break  # a word of a group still to come: this group's words have ended
+                pos += 1  # a repeat, or a word of no column (申请人情况, 信息内容, a caption)
                 continue
             exact = [k for k in cands if w in k.cores]
-            taken.append((exact or cands)[0])
+            k = (exact or cands)[0]
+            taken.append(k)
+            seen.add(id(k))
             pos += 1
         if not rows_known and any(k.children for k in group.children):
             official_at = {id(k): i for i, k in enumerate(group.children)}
@@ -235,30 +250,11 @@ def order_from_words(tree: Node, words: list[str], rows_known: bool = True) -> H
         if found == official:
             return HeaderReading("official", official, found, words, "header words in the official order")
         return HeaderReading("reordered", found, found, words, "header words name another order: followed")
-    in_order = found == sorted(found)
-    missing = [s for s in official if s not in found]
-    if in_order:
-        return HeaderReading("official", official, found, words,
-                             f"header words agree with the official order ({len(found)} of {n} columns named)")
-    if len(missing) == 1:  # one column not named: it takes the place the others leave
-        for at in range(n):
-            trial = found[:at] + missing + found[at:]
-            if _consistent_with_groups(tree, trial):
-                return HeaderReading("reordered", trial, found, words,
-                                     "header words name another order (one column unnamed): followed")
+    if found == sorted(found):
+        return HeaderReading("partial", official, found, words,
+                             f"header words name {len(found)} of {n} columns, in the official order")
     return HeaderReading("conflict", None, found, words,
                          f"header words name {len(found)} of {n} columns out of the official order")
-
-
-def _consistent_with_groups(tree: Node, order: list[int]) -> bool:
-    """Slots of one group stand together in a printed order."""
-    for node in tree.walk():
-        if node.slot is None and node is not tree:
-            slots = [leaf.slot for leaf in node.leaves()]
-            at = sorted(order.index(s) for s in slots)
-            if at != list(range(at[0], at[0] + len(at))):
-                return False
-    return True
 
 
 def read_grid_header(tree: Node, cell_paths: list[list[list[str]]], header_text: list[str]) -> HeaderReading:

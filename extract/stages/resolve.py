@@ -87,7 +87,7 @@ def placement(a: Aligned, count: int) -> tuple[list[list[int]], str, list[str]]:
     h = a.header
     if h.cells is not None and len(h.cells) >= count and all(h.cells[:count]):
         return [list(c) for c in h.cells[:count]], "header", []
-    if h.order is not None and count == n and h.verdict in ("official", "reordered"):
+    if h.order is not None and count == n and h.verdict in ("official", "reordered", "partial"):
         notes = [h.note] if h.verdict == "reordered" else []
         return [[s] for s in h.order], "order", notes
     if count == n:
@@ -192,11 +192,11 @@ def read_line(a: Aligned, template: Template, prose: dict[str, frozenset]) -> Re
         return res
     # text whose cell boundaries were lost: every reading the grammar admits, in printed order
     printed = list(range(n))
-    if a.header.order is not None and a.header.verdict in ("official", "reordered"):
+    if a.header.order is not None and a.header.verdict in ("official", "reordered", "partial"):
         printed = list(a.header.order)
         if a.header.verdict == "reordered":
             res.notes.append(a.header.note)
-    res.placed = "order" if a.header.positive else "layout"
+    res.placed = "order" if a.header.order is not None else "layout"
     pcols = [a.columns[s] for s in printed]
     pctx = _line_context([a.keys[s] for s in printed], pcols, template, prose)
     found = readings(tokens, pcols, identities=pctx.identities)
@@ -318,6 +318,7 @@ def cell_values(res: Resolution, template: Template) -> list[CellValue]:
     copies = [v for v in (_copy_values(line, a, template) for line in a.copies) if v is not None]
     doubt_row = [d for d in a.evidence.doubt if not d.startswith("the row is printed more than once")]
     line_notes = list(res.notes) + list(a.evidence.doubt)
+    confirmed = set(range(len(res.keys))) if res.placed == "header" else a.header.confirmed
     out = []
     for slot, (key, col) in enumerate(zip(res.keys, res.columns)):
         piece = best.pieces[slot]
@@ -351,7 +352,7 @@ def cell_values(res: Resolution, template: Template) -> list[CellValue]:
             if a.header.verdict == "conflict" and not uniform and res.placed != "header":
                 status = "ambiguous"
                 notes.append(a.header.note)
-            elif res.placed == "layout" and not uniform and status == "ok":
+            elif slot not in confirmed and not uniform and status == "ok":
                 status = "inferred"
                 notes.append("placed by the national layout: no header words name this column")
         if owner is not None and piece.split:

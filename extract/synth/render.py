@@ -24,7 +24,7 @@ def cn_date(iso: str) -> str:
 
 def outline(spec: ReportSpec) -> list[tuple]:
     t = TEMPLATES[spec.template]
-    g = grids(t, spec.cells)
+    g = grids(t, spec.cells, spec.variant)
     items: list[tuple] = [("title", spec.title)]
     if spec.doc_number:
         items.append(("para", spec.doc_number))

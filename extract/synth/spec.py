@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Iterable
 
 from ..templates import TEMPLATES, CellKey
+from .layout import Variant
 from ..values import parse_value
 
 
@@ -25,6 +26,7 @@ class ReportSpec:
     overview: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     other: str = "本年度无其他需要报告的事项。"
+    variant: "Variant | None" = None  # departures from the official layout (tests of the alignment)
 
     @property
     def title(self) -> str:
