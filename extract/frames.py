@@ -1,18 +1,22 @@
-"""Per-file results → rows of the five tables (plain dicts, in a fixed order), and typed frames."""
+"""Per-file results → rows of the output tables (plain dicts in a fixed order, values typed by the
+schema), and typed frames.
+
+Values keep their exact type on the way to the writers: integers as ``int`` (int64 in Parquet),
+decimals as ``Decimal`` (decimal(38, 9) in Parquet, plain text in CSV), so CSV and Parquet agree
+cell for cell. A value the store cannot hold (more than int64, more than 29 + 9 digits) becomes
+empty in both rather than a crash; the grammar keeps such values out of the cells already.
+"""
 from __future__ import annotations
 
 from dataclasses import asdict
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Iterable, Iterator
 
 from .results import FileResult
 from .schema import BY_NAME, RESOURCES, Resource
+from .settings import SETTINGS
 
-PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean": "boolean"}
-
-
-def _plain(v):
-    return float(v) if isinstance(v, Decimal) else v
+INT64 = 2**63 - 1
 
 
 def rows_of(res: FileResult) -> Iterator[tuple[str, dict]]:
@@ -30,14 +34,68 @@ def rows_of(res: FileResult) -> Iterator[tuple[str, dict]]:
         yield "errors", asdict(e)
 
 
+def as_integer(v) -> int | None:
+    if v is None or isinstance(v, bool):
+        return None
+    try:
+        d = v if isinstance(v, Decimal) else Decimal(str(v))
+    except (InvalidOperation, ValueError):
+        return None
+    if not d.is_finite() or d != d.to_integral_value() or abs(d) > INT64:
+        return None
+    return int(d)
+
+
+def as_decimal(v) -> Decimal | None:
+    """The value as a Decimal the store holds exactly (decimal(38, 9)), else None."""
+    if v is None or isinstance(v, bool):
+        return None
+    try:
+        d = v if isinstance(v, Decimal) else Decimal(repr(v) if isinstance(v, float) else str(v))
+    except (InvalidOperation, ValueError):
+        return None
+    if not d.is_finite():
+        return None
+    exponent = d.as_tuple().exponent
+    places = -exponent if exponent < 0 else 0
+    if places > SETTINGS.value_scale:
+        normal = d.normalize()
+        places = max(0, -normal.as_tuple().exponent)
+        if places > SETTINGS.value_scale:
+            return None
+        d = normal
+    if len(str(abs(int(d)))) > SETTINGS.value_precision - SETTINGS.value_scale:
+        return None
+    return d
+
+
+def _typed(kind: str, v):
+    if v is None:
+        return None
+    if kind == "integer":
+        return as_integer(v)
+    if kind == "decimal":
+        return as_decimal(v)
+    if kind == "number":
+        try:
+            return float(v)
+        except (TypeError, ValueError):
+            return None
+    if kind == "boolean":
+        return bool(v)
+    return str(v)
+
+
 def typed_row(resource: Resource, row: dict) -> dict:
-    return {f.name: _plain(row.get(f.name)) for f in resource.fields}
+    return {f.name: _typed(f.type, row.get(f.name)) for f in resource.fields}
 
 
 def frame(resource: Resource, records: list[dict]):
     import pandas as pd
 
-    data = {f.name: pd.Series([_plain(r.get(f.name)) for r in records], dtype=PANDAS_DTYPES[f.type])
+    from .loading import dtype
+
+    data = {f.name: pd.Series([_typed(f.type, r.get(f.name)) for r in records], dtype=dtype(f.type))
             for f in resource.fields}
     return pd.DataFrame(data, columns=resource.names)
 

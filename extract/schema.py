@@ -11,7 +11,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Field:
     name: str
-    type: str  # string | integer | number | boolean
+    type: str  # string | integer (int64) | decimal (exact, up to 29 + 9 digits) | number (float) | boolean
     zh: str
     en: str
     contract: bool = True  # named in DATA-CONTRACT.md (False: added by this tool)
@@ -71,10 +71,10 @@ FACTS = Resource("facts", "统计表单元格：每个单元格一行（长表�
           "active (二), requests (三) or appeals (四)"),
     Field("row", "string", "行的规范键", "Canonical row key"),
     Field("column", "string", "列的规范键", "Canonical column key"),
-    Field("value", "number", "数值；空白或占位符时为空", "Number; empty when the cell is blank or a dash"),
+    Field("value", "decimal", "数值（精确十进制）；空白、占位符或无效时为空", "Number, exact (decimal); empty when the cell is blank, a dash or invalid"),
     Field("raw", "string", "单元格原文", "Cell text as found"),
-    Field("status", "string", "ok、blank 空白、dash 占位符、inferred 推断、ambiguous 多解取最优、missing 缺失",
-          "ok, blank, dash, inferred, ambiguous (best guess; see alternatives) or missing"),
+    Field("status", "string", "ok、blank 空白、dash 占位符、inferred 推断、ambiguous 多解取最优、invalid 无效、missing 缺失",
+          "ok, blank, dash, inferred, ambiguous (best guess; see alternatives), invalid (not a value of the column) or missing"),
     Field("row_label", "string", "行的官方标签", "Official Chinese row label"),
     Field("column_label", "string", "列的官方标签", "Official Chinese column label"),
     Field("unit", "string", "单位（万元、元）", "Unit where the template or the cell gives one"),
@@ -92,9 +92,9 @@ CHECKS = Resource("checks", "勾稽校验：每个报告每个恒等式一行", 
     _REPORT_ID,
     Field("table", "string", "表", "Table the identity belongs to"),
     Field("check", "string", "校验标识", "Check id, e.g. requests.balance.natural_person"),
-    Field("lhs", "number", "左边", "Left-hand side"),
-    Field("rhs", "number", "右边", "Right-hand side"),
-    Field("delta", "number", "差额（左减右）", "lhs − rhs"),
+    Field("lhs", "decimal", "左边", "Left-hand side"),
+    Field("rhs", "decimal", "右边", "Right-hand side"),
+    Field("delta", "decimal", "差额（左减右）", "lhs − rhs"),
     Field("status", "string", "pass、fail、unknown（有空白或缺失项）、warn（启发式校验不成立）",
           "pass, fail, unknown (a term is blank or missing) or warn (heuristic check)"),
     Field("cells", "string", "涉及的单元格 row/column", "row/column keys involved"),
@@ -142,7 +142,7 @@ def _panel_fields() -> tuple[Field, ...]:
                             continue
                         seen.add(name)
                         label = f"{table.title} / {row.label} / {col.label}"
-                        fields.append(Field(name, "number" if col.decimal else "integer", label,
+                        fields.append(Field(name, "decimal" if col.decimal else "integer", label,
                                             f"{table.en}: {row.en} — {col.en}" + (f" ({col.unit})" if col.unit else ""),
                                             False))
     return tuple(fields)

@@ -48,7 +48,9 @@ def series(tmp_path_factory):
 def test_load_gives_typed_frames(series):
     out = load(series)
     assert isinstance(out.facts["table"].dtype, pd.CategoricalDtype)
-    assert out.reports["year"].dtype == "Int64" and out.facts["value"].dtype == "Float64"
+    assert out.reports["year"].dtype == "Int64"
+    assert str(out.facts["value"].dtype) == "decimal128(38, 9)[pyarrow]"  # exact: no value passes through float
+    assert out.panel["requests.new_received.total"].dtype == "Int64"
     fee = out.panel.set_index("year").loc[2021, "active.fees.fee_amount"]
     assert fee == Decimal("24252.311082")  # exact, not a float
 

@@ -30,7 +30,9 @@ def test_run_writes_every_table_as_csv_and_parquet(tmp_path):
         assert list(csv_df.columns) == list(pq_df.columns) and len(csv_df) == len(pq_df)
     facts = pd.read_parquet(out / "facts.parquet")
     assert len(facts) == 198 + 200
-    assert facts["value"].dtype == "float64"
+    import pyarrow.parquet as pq
+
+    assert str(pq.read_schema(out / "facts.parquet").field("value").type) == "decimal128(38, 9)"
     csv_facts = pd.read_csv(out / "facts.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert "29461" in set(csv_facts["value"]) and not any(v.endswith(".0") for v in csv_facts["value"])
     pkg = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))

@@ -1,13 +1,15 @@
-"""CSV in UTF-8 with a BOM (Excel opens Chinese text correctly); numbers without a trailing .0."""
+"""CSV in UTF-8 with a BOM (Excel opens Chinese text correctly); numbers as exact plain text
+(``23``, ``416.01``, never ``23.0`` or ``4.1601E+2``)."""
 from __future__ import annotations
 
 import csv
 import math
 
 from ..schema import Resource
+from ..values import number_text
 
 
-def number_text(v) -> str:
+def float_text(v) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
     f = float(v)
@@ -19,8 +21,10 @@ def number_text(v) -> str:
 def cell_text(kind: str, v) -> str:
     if v is None:
         return ""
-    if kind == "number":
+    if kind in ("integer", "decimal"):
         return number_text(v)
+    if kind == "number":
+        return float_text(v)
     if kind == "boolean":
         return "true" if v else "false"
     return str(v)

@@ -15,10 +15,14 @@ from ..schema import RESOURCES
 from ..templates import TABLE_KEYS, TEMPLATES
 
 STATUSES = {
-    "facts": ["ok", "blank", "dash", "inferred", "ambiguous", "missing"],
+    "facts": ["ok", "blank", "dash", "inferred", "ambiguous", "invalid", "missing"],
     "checks": ["pass", "fail", "unknown", "warn"],
     "reports": ["ok", "partial", "failed"],
 }
+
+
+# schema field types as Table Schema types (a decimal is a number written exactly)
+FRICTIONLESS = {"string": "string", "integer": "integer", "decimal": "number", "number": "number", "boolean": "boolean"}
 
 
 def _enums() -> dict[str, list[str]]:
@@ -55,7 +59,7 @@ def package(out: Path) -> dict:
         data = path.read_bytes() if path.exists() else b""
         fields = []
         for f in r.fields:
-            field = {"name": f.name, "type": f.type, "title": f.zh, "description": f.en}
+            field = {"name": f.name, "type": FRICTIONLESS[f.type], "title": f.zh, "description": f.en}
             if r.name == "facts" and f.name in enums:
                 field["constraints"] = {"enum": enums[f.name]}
             if f.name == "status" and r.name in STATUSES:
@@ -66,7 +70,7 @@ def package(out: Path) -> dict:
             schema["primaryKey"] = list(r.primary_key)
         resources.append({
             "name": r.name, "title": r.zh, "description": r.en, "path": f"{r.name}.csv",
-            "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
+            "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
             "bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest(), "schema": schema,
             "x-parquet": f"{r.name}.parquet",
         })

@@ -6,7 +6,10 @@ import pyarrow.parquet as pq
 
 from ..schema import Resource
 
-ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
+from ..settings import SETTINGS
+
+ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
+         "decimal": pa.decimal128(SETTINGS.value_precision, SETTINGS.value_scale)}
 BATCH = 5000
 
 
