@@ -69,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
                                        "the years, and text repeated from the previous year's report.")
     audit.add_argument("out", nargs="?", default="outputs", metavar="DIR", help="a run's output folder (default: outputs)")
     audit.add_argument("--html", metavar="FILE", help="where to write the page (default: DIR/audit.html)")
+    inspect = sub.add_parser("inspect", help="show why one file came out as it did",
+                             description="Read one file and show every stage's evidence: the format and layout "
+                                         "recognised, the template and why, each table as a grid, each printed line "
+                                         "with the row it was taken for (score, runner-up, doubts), each column's "
+                                         "evidence and each cell's status and reason.")
+    inspect.add_argument("file", metavar="FILE", help="a report file")
+    inspect.add_argument("--html", metavar="PAGE", help="also write a self-contained HTML page to PAGE")
     sub.add_parser("schema", help="print the output tables' reference as Markdown")
     return parser
 
@@ -79,6 +86,19 @@ def main(argv: list[str] | None = None) -> int:
         from .schema import markdown
 
         print(markdown())
+        return 0
+    if args.command == "inspect":
+        from .inspect import inspect_file, render_html, render_text
+
+        if not os.path.isfile(args.file):
+            print(f"Error: no such file: {args.file}", file=sys.stderr)
+            return 2
+        ins = inspect_file(args.file)
+        sys.stdout.write(render_text(ins))
+        if args.html:
+            with open(args.html, "w", encoding="utf-8") as fh:
+                fh.write(render_html(ins))
+            print(f"Inspection page written to {args.html}")
         return 0
     if args.command == "audit":
         from .audit import write_audit

@@ -63,12 +63,15 @@ def _section_records(sections: list[SectionRow], doc: Document) -> list[SectionR
     return out
 
 
-def analyse(doc: Document, rid: str, source_path: str, size: int) -> FileResult:
-    """Every stage after the reader: format-agnostic from here on."""
+def analyse(doc: Document, rid: str, source_path: str, size: int, trace: dict | None = None) -> FileResult:
+    """Every stage after the reader: format-agnostic from here on. ``trace``, when given, receives
+    each stage's output (for ``extract inspect``)."""
     result = FileResult(source_path)
     sections = find_sections(doc)
     meta = extract_metadata(doc, sections)
     choice = detect_template(doc, meta.year)
+    if trace is not None:
+        trace.update(sections=sections, meta=meta, choice=choice, result=result)
     report = ReportRecord(
         report_id=rid, source_path=source_path, format=doc.format, agency=meta.agency, year=meta.year,
         template=choice.key, title=meta.title, published=meta.published, doc_number=meta.doc_number,
@@ -86,6 +89,8 @@ def analyse(doc: Document, rid: str, source_path: str, size: int) -> FileResult:
         result.report = report
         return result
     mapped = map_tables(doc, table_regions(sections), template, numbers_by_row(sections, template))
+    if trace is not None:
+        trace.update(mapped=mapped, template=template)
     if not meta.looks_like_report and mapped.lines_matched < 5:
         raise ExtractError(NOT_A_REPORT, "this does not look like a government information disclosure annual "
                            "report (no 政府信息公开…年度报告 title and too few rows of its tables)", stage="detect")
@@ -106,12 +111,15 @@ def analyse(doc: Document, rid: str, source_path: str, size: int) -> FileResult:
     return result
 
 
-def process_bytes(data: bytes, source_path: str) -> FileResult:
-    """Read and analyse one file's bytes; never raises."""
+def process_bytes(data: bytes, source_path: str, trace: dict | None = None) -> FileResult:
+    """Read and analyse one file's bytes; never raises. ``trace`` receives the Document and each
+    stage's output."""
     rid = report_id(data) if data else ""
     try:
         doc = read(data, source_path, _hints())
-        return analyse(doc, rid, source_path, len(data))
+        if trace is not None:
+            trace["doc"] = doc
+        return analyse(doc, rid, source_path, len(data), trace)
     except ExtractError as exc:
         result = FileResult(source_path)
         result.errors.append(ErrorRecord(source_path, exc.stage, exc.code, exc.message, rid))

@@ -7,7 +7,7 @@ import sys
 
 import pandas as pd
 
-from conftest import REAL, ROOT, need_shared
+from conftest import DATA, REAL, ROOT, need_shared
 
 TABLES = ["reports", "facts", "checks", "sections", "errors", "panel"]
 
@@ -73,3 +73,23 @@ def test_help_documents_every_option():
     assert proc.returncode == 0
     for option in ("--out", "--quiet", "INPUT"):
         assert option in proc.stdout
+
+
+def test_inspect_shows_why_each_value_came_out(tmp_path):
+    text = (DATA / "text" / "seed-style-2021.txt").read_text(encoding="utf-8")
+    line = "2.重复申请 | 12 | 0 | 0 | 0 | 0 | 0 | 12 |  | \n"
+    path = tmp_path / "r.txt"
+    path.write_text(text.replace(line, line + "2.重复申请 | 21 | 0 | 0 | 0 | 0 | 0 | 21 |  | \n"), encoding="utf-8")
+    proc = run("inspect", str(path), "--html", str(tmp_path / "page.html"))
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "layout             text/pipe" in out and "template           2021" in out
+    assert "requests.rejected_duplicate" in out and "printed more than once" in out
+    assert "requests.rejected_duplicate.natural_person = 12  ambiguous" in out
+    page = (tmp_path / "page.html").read_text(encoding="utf-8")
+    assert "<table class='grid'>" in page and "rejected_duplicate" in page and "<script" not in page
+
+
+def test_inspect_a_missing_file_is_one_error_line(tmp_path):
+    proc = run("inspect", str(tmp_path / "nope.txt"))
+    assert proc.returncode == 2 and proc.stderr.startswith("Error:")
