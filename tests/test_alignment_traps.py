@@ -254,3 +254,24 @@ def test_a_doubted_line_never_settles_another():
     _, facts = read(text)
     f = facts[("requests", "results_total", "natural_person")]
     assert f.status == "ambiguous" and "109" in (str(f.value), *f.alternatives.split("; "))
+
+
+def test_a_superscript_footnote_mark_in_a_web_page_or_word_file_is_not_a_digit(tmp_path):
+    import docx
+
+    from extract.synth import random_spec
+    from extract.synth.render import to_docx, to_html
+
+    spec = random_spec(3, "2021")  # the seed-style report: 行政许可 363
+    page = to_html(spec).replace(">363</p>", ">363<sup>1</sup></p>")
+    res = process_bytes(page.encode("utf-8"), "r.html")
+    f = {(x.table, x.row, x.column): x for x in res.facts}[("active", "licensing", "decisions")]
+    assert (f.value, f.status) == (363, "ok") and "footnote" in f.note
+    to_docx(spec, tmp_path / "r.docx")
+    d = docx.Document(tmp_path / "r.docx")
+    cell = next(c for t in d.tables for row in t.rows for c in row.cells if c.text == "363")
+    cell.paragraphs[0].add_run("2").font.superscript = True
+    d.save(tmp_path / "r.docx")
+    res = process_bytes((tmp_path / "r.docx").read_bytes(), "r.docx")
+    f = {(x.table, x.row, x.column): x for x in res.facts}[("active", "licensing", "decisions")]
+    assert (f.value, f.status, f.raw) == (363, "ok", "363²")

@@ -30,7 +30,7 @@ from .detect import MHTML
 from .encoding import BOMS, decode
 from .grid import RawCell, is_layout, repair_spans, to_table
 from .hints import NO_HINTS, Hints
-from .inline import clean_line, join_wrapped
+from .inline import clean_line, join_wrapped, superscript
 
 # ------------------------------------------------------------------ 1. bytes to text
 
@@ -294,6 +294,8 @@ class Flow:
             return
         if name == "br":
             self.brk()
+        elif name == "sup":
+            self.buf.append(superscript(el.get_text("")))
         elif name == "table":
             self.brk()
             self.table(el)

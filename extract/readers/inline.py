@@ -38,3 +38,13 @@ def join_wrapped(lines: list[str]) -> str:
             out += " "
         out += line
     return out
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def superscript(text: str) -> str:
+    """Text set as a superscript (a footnote mark such as ``<sup>1</sup>`` or ``[2]``) in superscript
+    digits, so that it stays a mark after the number and is never read as more digits of it."""
+    t = text.strip().strip("[]()（）【】")
+    return t.translate(_SUPERSCRIPT) if t.isdigit() else text

@@ -30,7 +30,7 @@ from ..errors import CORRUPT, HOSTILE_XML, ExtractError
 from . import properties
 from .grid import is_layout
 from .hints import NO_HINTS, Hints
-from .inline import clean_line, join_wrapped
+from .inline import clean_line, join_wrapped, superscript
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -267,6 +267,12 @@ def _hidden_run(r) -> bool:
     return vanish is not None and vanish.get(w("val"), "true") not in _OFF
 
 
+def _superscript_run(r) -> bool:
+    rpr = r.find(w("rPr"))
+    align = rpr.find(w("vertAlign")) if rpr is not None else None
+    return align is not None and align.get(w("val")) == "superscript"
+
+
 def _split(tag) -> tuple[str, str]:
     if not isinstance(tag, str) or not tag.startswith("{"):
         return "", str(tag)
@@ -310,7 +316,12 @@ def paragraph_text(el, out: list[str], floats: list) -> None:
                 out.append("-")
             elif tag == "r":
                 if not _hidden_run(child):
-                    paragraph_text(child, out, floats)
+                    if _superscript_run(child):  # a footnote mark: kept apart from the number before it
+                        mark: list[str] = []
+                        paragraph_text(child, mark, floats)
+                        out.append(superscript("".join(mark)))
+                    else:
+                        paragraph_text(child, out, floats)
             else:
                 paragraph_text(child, out, floats)
         elif isinstance(child.tag, str):

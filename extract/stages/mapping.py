@@ -70,8 +70,14 @@ def map_tables(doc: Document, regions: dict[str, tuple[Pos, Pos]], template: Tem
     values: dict[CellKey, CellValue] = {}
     notes = list(alignment.notes)
     extra_rows = []
+    headers_told = set()
     for res in resolutions:
         a = res.aligned
+        for doubt in a.evidence.doubt:  # what speaks against a row reaches the report, not only its cells
+            notes.append(f"{a.ref}: {doubt}")
+        if a.header.verdict in ("reordered", "conflict") and (a.table, a.header.note) not in headers_told:
+            headers_told.add((a.table, a.header.note))
+            notes.append(f"table {a.table}: {a.header.note}")
         if not a.in_template:
             extra_rows.append((a.table, a.row))
         produced = cell_values(res, template)
