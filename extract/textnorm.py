@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -61,6 +62,7 @@ class Numbering:
     text: str  # the numbering as printed
 
 
+@lru_cache(maxsize=65536)
 def split_numbering(label: str) -> tuple[Numbering | None, str]:
     """``"（三）不予公开"`` → (Numbering(cn_paren, 3, "（三）"), "不予公开")."""
     for kind, rx in NUMBERING:

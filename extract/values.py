@@ -26,6 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from .settings import SETTINGS
 
@@ -95,6 +96,7 @@ class Parsed:
         return "" if self.value is None else format(self.value, "f")
 
 
+@lru_cache(maxsize=65536)
 def parse_value(text: str | None) -> Parsed:
     """Read one cell: ``"75394432.52元"`` → number 75394432.52 unit 元; ``"-"`` → dash; ``""`` → blank."""
     raw = strip_invisible(text or "")
@@ -122,6 +124,7 @@ def parse_value(text: str | None) -> Parsed:
     return Parsed("number", value, unit, c.marker)
 
 
+@lru_cache(maxsize=65536)
 def is_value_text(text: str) -> bool:
     """True for text a value cell may hold: a number, a dash, blank, or numbers separated by spaces."""
     p = parse_value(text)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from ..templates import Column, Template
 from ..textnorm import core
@@ -36,7 +37,7 @@ class Node:
     children: tuple["Node", ...] = ()
     slot: int | None = None  # leaves: position in the format's order
 
-    @property
+    @cached_property
     def cores(self) -> tuple[str, ...]:
         return tuple(c for c in (core(x) for x in self.labels) if c)
 
@@ -53,7 +54,12 @@ class Node:
 
 def _names(word_core: str, node: Node) -> bool:
     """A header word names a node: equal cores, or one contains the other (labels cut short: 本年新)."""
-    for c in node.cores:
+    return _names_cores(word_core, node.cores)
+
+
+@lru_cache(maxsize=65536)
+def _names_cores(word_core: str, cores: tuple[str, ...]) -> bool:
+    for c in cores:
         if word_core == c:
             return True
         if len(c) >= MIN_WORD and c in word_core and len(word_core) <= len(c) + 6:
@@ -168,15 +174,17 @@ class HeaderReading:
         return set(self.found) if self.verdict == "partial" else set()
 
 
+_VOCAB: dict[int, re.Pattern] = {}
+
+
 def header_words(tree: Node, text: str) -> list[str]:
     """The header's words found in running text, in order: every label of the tree, longest first,
     never overlapping (法人或其他组织 is one word, not 其他 inside it)."""
-    vocab = sorted({c for n in tree.walk() for c in n.cores}, key=len, reverse=True)
-    if not vocab:
-        return []
-    squashed = core(text)
-    rx = re.compile("|".join(re.escape(v) for v in vocab))
-    return [m.group(0) for m in rx.finditer(squashed)]
+    rx = _VOCAB.get(id(tree))
+    if rx is None:
+        vocab = sorted({c for n in tree.walk() for c in n.cores}, key=len, reverse=True)
+        rx = _VOCAB[id(tree)] = re.compile("|".join(re.escape(v) for v in vocab))
+    return rx.findall(core(text))
 
 
 def order_from_words(tree: Node, words: list[str], rows_known: bool = True) -> HeaderReading:
@@ -257,9 +265,23 @@ def order_from_words(tree: Node, words: list[str], rows_known: bool = True) -> H
                          f"header words name {len(found)} of {n} columns out of the official order")
 
 
+_READINGS: dict[tuple, HeaderReading] = {}
+
+
 def read_grid_header(tree: Node, cell_paths: list[list[list[str]]], header_text: list[str]) -> HeaderReading:
     """A grid line's header: the paths above its value cells when, cell by cell, they name every slot
-    exactly once (a merged value cell names several), else the header's words in reading order."""
+    exactly once (a merged value cell names several), else the header's words in reading order.
+    Lines under one header share one reading."""
+    key = (id(tree), tuple(tuple(tuple(p) for p in spans) for spans in cell_paths), tuple(header_text))
+    if key not in _READINGS:
+        if len(_READINGS) > 4096:
+            _READINGS.clear()
+        _READINGS[key] = _read_grid_header(tree, cell_paths, header_text)
+    r = _READINGS[key]
+    return HeaderReading(r.verdict, r.order, r.found, r.words, r.note, r.cells)
+
+
+def _read_grid_header(tree: Node, cell_paths: list[list[list[str]]], header_text: list[str]) -> HeaderReading:
     n = len(tree.leaves())
     words = [w for t in header_text for w in (header_words(tree, t) or [t])]
     from_words = order_from_words(tree, words) if words else HeaderReading("layout", None, [], [], "no header words")

@@ -99,8 +99,21 @@ def placement(a: Aligned, count: int) -> tuple[list[list[int]], str, list[str]]:
 # ------------------------------------------------------------------ 3. one line
 
 
+_INSIDE: dict[tuple, tuple[list, list]] = {}
+
+
 def _line_context(keys: list[CellKey], columns: list[Column], template: Template,
                   prose: dict[str, frozenset]) -> LineContext:
+    ids, rels = _inside(tuple(keys), template)
+    stated = frozenset().union(*(prose.get(r, frozenset()) for r in {k.row for k in keys}))
+    return LineContext(columns, ids, rels, stated)
+
+
+def _inside(keys: tuple[CellKey, ...], template: Template) -> tuple[list, list]:
+    """The identities and soft relations that fall inside one line's cells (as indexes), per format."""
+    cache_key = (template.key, keys)
+    if cache_key in _INSIDE:
+        return _INSIDE[cache_key]
     pos = {k: i for i, k in enumerate(keys)}
     ids = []
     for ident in template.identities:
@@ -113,8 +126,8 @@ def _line_context(keys: list[CellKey], columns: list[Column], template: Template
                 small = CellKey(k.table, k.row, rel.small)
                 if small in pos:
                     rels.append((pos[k], pos[small]))
-    stated = frozenset().union(*(prose.get(r, frozenset()) for r in {k.row for k in keys}))
-    return LineContext(columns, ids, rels, stated)
+    _INSIDE[cache_key] = (ids, rels)
+    return ids, rels
 
 
 def _options(vc: ValueCell, text: str) -> list[str]:

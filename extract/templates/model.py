@@ -6,6 +6,7 @@ classes once, and mapping, checks, best guesses, the datapackage and the docs re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterator, NamedTuple
 
 
@@ -36,7 +37,7 @@ class Column:
     def labels(self) -> tuple[str, ...]:
         return (self.label,) + self.aliases
 
-    @property
+    @cached_property
     def grammar(self):
         """What the column's cells admit (``values.Grammar``): integer or decimal, signed or not, its unit."""
         from ..values import Grammar
@@ -202,10 +203,18 @@ class Template:
             raise
 
     def row_spec(self, table: str, row_key: str) -> Row:
-        for r in self.scan_rows(table):
-            if r.key == row_key:
-                return r
-        raise KeyError(row_key)
+        key = (self.key, table, row_key)
+        if key not in _ROW_SPECS:
+            for r in self.scan_rows(table):
+                if r.key == row_key:
+                    _ROW_SPECS[key] = r
+                    break
+            else:
+                raise KeyError(row_key)
+        return _ROW_SPECS[key]
+
+
+_ROW_SPECS: dict[tuple[str, str, str], Row] = {}
 
 
 @dataclass(frozen=True)
