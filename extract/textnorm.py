@@ -93,6 +93,18 @@ def core(label: str) -> str:
     return _PUNCT.sub("", text)
 
 
+# Characters a recogniser (OCR) takes for characters of the forms' words: printed → meant. Used only
+# to find the forms' known labels in recognised text (了以大开 is （一）予以公开), never to change a text.
+OCR_CONFUSIONS = {"了": "予", "子": "予", "大": "公", "茜": "禁", "追": "逾", "细": "组", "己": "已", "巳": "已",
+                  "末": "未", "曰": "日", "拉": "维", "计": "审"}
+_FOLD = str.maketrans(OCR_CONFUSIONS)
+
+
+def fold(text: str) -> str:
+    """Text with the characters a recogniser confuses folded onto the ones the forms use (same length)."""
+    return text.translate(_FOLD)
+
+
 def plain(text: str) -> str:
     """NFKC without spaces or punctuation, numbering kept (for searching inside running text)."""
     return _PUNCT.sub("", nfkc(text))

@@ -90,6 +90,7 @@ class Parsed:
     value: Decimal | None = None
     unit: str | None = None  # as printed (万元, 元, 件 …)
     marker: str = ""  # footnote marker set aside
+    leading_zero: bool = False  # printed with a leading zero (00, 012): a misprint or cells run together
 
     @property
     def digits(self) -> str:
@@ -121,7 +122,7 @@ def parse_value(text: str | None) -> Parsed:
         value = Decimal(sign + digits + frac)
     except InvalidOperation:  # pragma: no cover - the regex admits only valid numbers
         return Parsed("text")
-    return Parsed("number", value, unit, c.marker)
+    return Parsed("number", value, unit, c.marker, len(digits) > 1 and digits.startswith("0"))
 
 
 @lru_cache(maxsize=65536)
@@ -177,6 +178,9 @@ class Grammar:
         value, unit = parsed.value, parsed.unit
         if parsed.kind != "number" or value is None:
             return Verdict(False, None, None, "not a number")
+        if parsed.leading_zero:
+            return Verdict(False, None, unit, "a number printed with a leading zero: a misprint, or two cells run "
+                                              "together")
         if value < 0 and not self.signed:
             return Verdict(False, None, unit, f"a negative number ({format(value, 'f')}) where the column counts")
         if unit == "%":

@@ -23,12 +23,15 @@ from dataclasses import dataclass, field
 from ..document import Document, Pos
 from ..settings import SETTINGS
 from ..templates import CellKey, Column, Row, Template
-from ..textnorm import nfkc, split_numbering, squash
+from ..textnorm import core, nfkc, split_numbering, squash
 from .header import HeaderReading, header_tree, header_words, order_from_words, read_grid_header
 from .lines import Line, grid_lines
 from .rowmatch import RowMatch, rank_rows
 from .textscan import scan_text, trailing_values
 
+
+
+RECOGNISED_LABELS = 2  # labels with recognition confusions that mark a text as recognised
 
 
 def no_header() -> HeaderReading:
@@ -77,6 +80,8 @@ class Alignment:
     rows: list[Aligned]
     unmatched: list[Unmatched] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # labels printed as a recogniser misreads them: evidence that the whole text was recognised (OCR)
+    recognised: list[str] = field(default_factory=list)
 
     def by_row(self) -> dict[tuple[str, str], Aligned]:
         return {(a.table, a.row): a for a in self.rows}
@@ -270,14 +275,27 @@ def appeals_line(bare: list[tuple[Line, str | None]], doc: Document, regions: di
     return None
 
 
-def text_rows(doc: Document, regions: dict, template: Template, have: set[tuple[str, str]]) -> list[Aligned]:
-    """Rows the grids did not give, from the running text of their section."""
+def _stop_words(template: Template, table: str) -> tuple[str, ...]:
+    """Words after which no value belongs to the row before: the blocks' captions and header words."""
+    spec = template.table(table)
+    if len(spec.blocks) < 2:
+        return ()
+    words = {core(b.caption) for b in spec.blocks if b.caption} | {"信息内容"}
+    words |= {core(c.label) for b in spec.blocks for c in b.columns}
+    return tuple(sorted(w for w in words if len(w) >= 4))
+
+
+def text_rows(doc: Document, regions: dict, template: Template, have: set[tuple[str, str]],
+              recognised: list[str]) -> list[Aligned]:
+    """Rows the grids did not give, from the running text of their section. ``recognised`` receives the
+    rows whose label was found only as a recogniser misprints it."""
     out = []
     for table in ("active", "requests"):
         rows = template.scan_rows(table)
         if table not in regions or all((table, r.key) in have for r in template.table(table).rows()):
             continue
-        scan = scan_text(doc, *regions[table], rows)
+        scan = scan_text(doc, *regions[table], rows, _stop_words(template, table))
+        recognised.extend(f"{table}.{k}" for k in scan.folded)
         headers: dict[str, HeaderReading] = {}
         for block in template.table(table).blocks:
             tree = header_tree(template, table, block.key)
@@ -324,8 +342,9 @@ def _keys(a: Aligned, template: Template) -> None:
 def align(doc: Document, regions: dict[str, tuple[Pos, Pos]], template: Template) -> Alignment:
     labelled, bare, unmatched = grid_candidates(doc, regions, template)
     rows, notes = choose_rows(labelled, regions, template)
+    recognised = [f"{c.ranked[0].table}.{c.ranked[0].row}" for c in labelled if c.ranked[0].folded]
     have = {(a.table, a.row) for a in rows}
-    rows += text_rows(doc, regions, template, have)
+    rows += text_rows(doc, regions, template, have, recognised)
     appeals = appeals_line(bare, doc, regions, template)
     if appeals is not None:
         rows.append(appeals)
@@ -335,4 +354,8 @@ def align(doc: Document, regions: dict[str, tuple[Pos, Pos]], template: Template
     for u in unmatched:
         notes.append(f"a line in table {u.region} ({u.line.label!r}: {' | '.join(_values_text(u.line))}) "
                      f"{u.reason}; it was not read")
-    return Alignment(rows, unmatched, notes)
+    if len(recognised) >= RECOGNISED_LABELS:
+        notes.append(f"the text looks recognised (OCR): {len(recognised)} labels are printed as a recogniser misreads "
+                     f"them ({', '.join(recognised[:4])}{' …' if len(recognised) > 4 else ''}); its values count only "
+                     "where the identities confirm them")
+    return Alignment(rows, unmatched, notes, recognised if len(recognised) >= RECOGNISED_LABELS else [])

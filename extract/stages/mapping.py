@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..document import Document, Pos
 from ..results import CellValue
+from ..settings import SETTINGS
 from ..templates import CellKey, Template
 from .align import Alignment, align
 from .resolve import Resolution, cell_values, propagate, read_line
@@ -45,20 +46,28 @@ def _holds(ident, values: dict[CellKey, CellValue]) -> bool:
     return lhs is not None and rhs is not None and lhs == rhs
 
 
-def confirm_recognised(values: dict[CellKey, CellValue], template: Template) -> None:
-    """A value recognised from an image is ``ok`` only when every identity it takes part in holds."""
-    for ident in template.identities:
-        cells = [values.get(k) for k in ident.cells]
-        if not any(cv is not None and cv.source == "ocr" and cv.status == "ok" for cv in cells):
+def confirm_recognised(values: dict[CellKey, CellValue], template: Template, recognised_text: bool = False) -> None:
+    """A recognised value (OCR'd from an image, or a text that shows recognition errors) is ``ok`` only
+    when it was recognised with confidence and every identity it takes part in holds; a doubtful one that
+    the identities confirm is ``inferred``; otherwise it is ``ambiguous``."""
+    for key, cv in values.items():
+        if cv.status != "ok" or not (cv.source == "ocr" or recognised_text):
             continue
-        if ident.optional and not all(cv is not None for cv in cells):
+        idents = [i for i in template.identities if key in i.cells
+                  and not (i.optional and not all(values.get(k) is not None for k in i.cells))]
+        failed = [i.id for i in idents if not _holds(i, values)]
+        confident = not recognised_text and cv.confidence is not None and cv.confidence >= SETTINGS.ocr_confident
+        what = "recognised from an image" if cv.source == "ocr" else "the text looks recognised (OCR)"
+        if failed:
+            cv.status = "ambiguous"
+            why = f"{what} and {failed[0]} does not hold"
+        elif not confident:
+            cv.status = "inferred" if idents else "ambiguous"
+            why = (f"{what}; every identity it takes part in holds" if idents else
+                   f"{what} and no identity can confirm it")
+        else:
             continue
-        if not _holds(ident, values):
-            for cv in cells:
-                if cv is not None and cv.source == "ocr" and cv.status == "ok":
-                    cv.status = "ambiguous"
-                    cv.note = "; ".join(x for x in (cv.note, f"recognised from an image and {ident.id} does not hold")
-                                        if x)
+        cv.note = "; ".join(x for x in (cv.note, why) if x)
 
 
 def map_tables(doc: Document, regions: dict[str, tuple[Pos, Pos]], template: Template,
@@ -85,6 +94,6 @@ def map_tables(doc: Document, regions: dict[str, tuple[Pos, Pos]], template: Tem
             notes.append(f"{a.table}.{a.row}: {'; '.join(res.notes)}")
         for cv in produced:
             values.setdefault(CellKey(cv.table, cv.row, cv.column), cv)
-    confirm_recognised(values, template)
+    confirm_recognised(values, template, bool(alignment.recognised))
     matched = sum(1 for a in alignment.rows if a.table != "appeals")
     return Mapped(values, extra_rows, notes, matched, alignment, resolutions)

@@ -201,6 +201,17 @@ def read_line(a: Aligned, template: Template, prose: dict[str, frozenset]) -> Re
         else:
             res.candidates = candidates
             res.status = "ambiguous" if res.placed == "left" else "ok"
+            if a.line.source == "text" and res.status == "ok":
+                # boundaries taken from the spaces of running text: a line that does not add up, or
+                # holds a token that is no value, may have lost or gained a digit or a cell
+                if ctx.identities and not fits(candidates[0], ctx):
+                    res.status = "ambiguous"
+                    res.notes.append("values read from running text that break the row's total: a digit or a "
+                                     "cell may have been lost")
+                elif res.invalid:
+                    res.status = "ambiguous"
+                    res.notes.append("the line's running text holds something that is no value: its other values "
+                                     "may be misread")
         res.certain = res.status != "ambiguous" and not a.evidence.doubt
         return res
     # text whose cell boundaries were lost: every reading the grammar admits, in printed order

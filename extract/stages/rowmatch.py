@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ..settings import SETTINGS
 from ..templates import Column, Row
-from ..textnorm import core, nfkc, segments, split_numbering
+from ..textnorm import core, fold, nfkc, segments, split_numbering
 
 
 
@@ -23,6 +23,8 @@ class RowMatch:
     table: str
     row: str
     score: float
+    fuzzy: bool = False  # found by similarity only (a label with typos or recognition errors)
+    folded: bool = False  # found only with recognition confusions folded (了以大开 for 予以公开)
 
 
 @lru_cache(maxsize=4096)
@@ -52,14 +54,17 @@ def _group_tail(group: str) -> str:
     return group.split("/")[-1] if group else ""
 
 
-def score_row(label_segments: list[str], row: Row, group_tails: tuple[str, ...] = (), fuzzy: bool = True) -> float:
+def score_row(label_segments: list[str], row: Row, group_tails: tuple[str, ...] = (), fuzzy: bool = True,
+              folded: bool = False) -> float:
+    """How well a label names a row. ``folded``: compare with the characters a recogniser confuses
+    folded (``textnorm.fold``); ``fuzzy``: by similarity when no words match (typos)."""
     segs = [s for s in label_segments if _core(s)]
     if not segs:
         return 0.0
     leaf = segs[-1]
     numbering, _ = split_numbering(nfkc(leaf))
-    leaf_core = _core(leaf)
-    best = max(_coverage_score(leaf_core, _core(a), fuzzy) for a in row.labels)
+    leaf_core = fold(_core(leaf)) if folded else _core(leaf)
+    best = max(_coverage_score(leaf_core, fold(_core(a)) if folded else _core(a), fuzzy) for a in row.labels)
     if best == 0.0:
         return 0.0
     row_numbering, _ = split_numbering(nfkc(row.label))
@@ -99,13 +104,13 @@ def _rank_rows(segs: tuple[str, ...], rows: tuple[tuple[str, Row], ...]) -> tupl
     for s in segs:
         flat.extend(segments(s) or [s])
     tails = tuple(sorted({_core(_group_tail(r.group)) for _, r in rows if r.group} - {""}))
-    # words first; similarity (for typos) only when no row's words are found
-    for fuzzy in (False, True):
-        scored = [(score_row(flat, row, tails, fuzzy), table, row.key) for table, row in rows]
+    # words first; then words with recognition confusions folded; similarity (typos) only when neither finds a row
+    for fuzzy, folded in ((False, False), (False, True), (True, False)):
+        scored = [(score_row(flat, row, tails, fuzzy, folded), table, row.key) for table, row in rows]
         scored = [s for s in scored if s[0] >= SETTINGS.row_accept]
         if scored:
             scored.sort(key=lambda t: -t[0])
-            return tuple(RowMatch(table, key, s) for s, table, key in scored)
+            return tuple(RowMatch(table, key, s, fuzzy, folded) for s, table, key in scored)
     return ()
 
 

@@ -13,11 +13,11 @@ Steps:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..document import Document, Paragraph, Pos
 from ..templates import Row
-from ..textnorm import PUNCT_CHARS, CN_NUMERAL, core, nfkc, split_numbering
+from ..textnorm import PUNCT_CHARS, CN_NUMERAL, core, fold, nfkc, split_numbering
 from ..values import value_tokens
 from .lines import Line, ValueCell
 
@@ -37,6 +37,9 @@ class Part:
 
 
 class SearchText:
+    """The region's text without spaces and punctuation (``text``), the same with recognition confusions
+    folded (``folded``, same length), and where each character came from."""
+
     def __init__(self, parts: list[Part]):
         self.parts = parts
         chars, where = [], []
@@ -48,6 +51,7 @@ class SearchText:
                 chars.append(ch[0])
                 where.append((pi, off))
         self.text = "".join(chars)
+        self.folded = fold(self.text)
         self.where = where
 
     def original(self, i: int) -> tuple[int, int]:
@@ -94,6 +98,7 @@ class Occurrence:
     start: int  # in SearchText.text
     end: int
     weight: int
+    folded: bool = False  # found only with recognition confusions folded
 
 
 def occurrences(st: SearchText, rows: list[Row]) -> list[Occurrence]:
@@ -103,16 +108,25 @@ def occurrences(st: SearchText, rows: list[Row]) -> list[Occurrence]:
         if row.short:
             num = _plain_numbering(row)
             needles = {num + n for n in needles} if num else set()
-        spans = []
-        for needle in needles:
-            i = st.text.find(needle)
-            while i >= 0:
-                spans.append((i, i + len(needle)))
-                i = st.text.find(needle, i + 1)
+        folded = False
+        spans = _find(st.text, needles)
+        if not spans:  # the label as a recogniser may have printed it (了以大开)
+            spans = _find(st.folded, {fold(n) for n in needles if len(n) >= 4})
+            folded = bool(spans)
         # drop spans inside a longer span of the same row
         spans = [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
-        found.extend(Occurrence(ri, a, b, b - a) for a, b in set(spans))
+        found.extend(Occurrence(ri, a, b, b - a, folded) for a, b in set(spans))
     return found
+
+
+def _find(text: str, needles) -> list[tuple[int, int]]:
+    spans = []
+    for needle in needles:
+        i = text.find(needle)
+        while i >= 0:
+            spans.append((i, i + len(needle)))
+            i = text.find(needle, i + 1)
+    return spans
 
 
 def choose(found: list[Occurrence]) -> dict[int, Occurrence]:
@@ -145,6 +159,7 @@ class TextScan:
     text: str  # the region's text without spaces or punctuation (``SearchText.text``)
     spans: dict[str, tuple[int, int]]  # row key → where its label is in ``text``
     lines: dict[str, Line]
+    folded: list[str] = field(default_factory=list)  # rows whose label was found only with confusions folded
 
     def before(self, row_keys: list[str]) -> str:
         """The text between the end of the last label found before the first of these rows and the
@@ -162,18 +177,25 @@ def text_lines(doc: Document, start: Pos, end: Pos, rows: list[Row]) -> dict[str
     return scan_text(doc, start, end, rows).lines
 
 
-def scan_text(doc: Document, start: Pos, end: Pos, rows: list[Row]) -> TextScan:
+def scan_text(doc: Document, start: Pos, end: Pos, rows: list[Row], stops: tuple[str, ...] = ()) -> TextScan:
+    """``stops``: words (label cores) that end a row's values — the next block's caption and header words:
+    a number printed after them is not this row's (recognised text out of reading order)."""
     parts = region_parts(doc, start, end)
     if not parts:
         return TextScan("", {}, {})
     st = SearchText(parts)
     chosen = choose(occurrences(st, rows))
     ordered = sorted(chosen.items(), key=lambda kv: kv[1].start)
+    stop_rx = re.compile("|".join(re.escape(s) for s in sorted(stops, key=len, reverse=True))) if stops else None
     out: dict[str, Line] = {}
     for k, (ri, occ) in enumerate(ordered):
         pi, off = st.original(occ.end - 1)
         value_from = (pi, off + 1)
-        if k + 1 < len(ordered):
+        until = ordered[k + 1][1].start if k + 1 < len(ordered) else len(st.text)
+        stop = stop_rx.search(st.text, occ.end, until) if stop_rx is not None else None
+        if stop is not None:
+            value_to = st.original(stop.start())
+        elif k + 1 < len(ordered):
             nri, nocc = ordered[k + 1]
             npi, noff = st.original(nocc.start)
             # the next label's numbering belongs to it, not to this row's values
@@ -211,7 +233,7 @@ def scan_text(doc: Document, start: Pos, end: Pos, rows: list[Row]) -> TextScan:
         out[rows[ri].key] = Line([label_part.text[lo:hi]], cells, label_part.block, None, label_part.page,
                                  source="text")
     spans = {rows[ri].key: (occ.start, occ.end) for ri, occ in ordered}
-    return TextScan(st.text, spans, out)
+    return TextScan(st.text, spans, out, [rows[ri].key for ri, occ in ordered if occ.folded])
 
 
 def trailing_values(doc: Document, start: Pos, end: Pos, header_words: list[str]) -> Line | None:
