@@ -17,6 +17,8 @@ from .schema import BY_NAME, RESOURCES, Resource
 from .settings import SETTINGS
 
 INT64 = 2**63 - 1
+MAX_TEXT = 32_000  # Excel shows at most 32,767 characters in a cell; Python's csv refuses fields over 131,072
+MAX_NOTE = 4_000  # a report's note: what was found or not, not a dump
 
 
 def rows_of(res: FileResult) -> Iterator[tuple[str, dict]]:
@@ -83,11 +85,20 @@ def _typed(kind: str, v):
             return None
     if kind == "boolean":
         return bool(v)
-    return str(v)
+    return capped(str(v), MAX_TEXT)
+
+
+def capped(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f" … ({len(text) - limit} more characters)"
 
 
 def typed_row(resource: Resource, row: dict) -> dict:
-    return {f.name: _typed(f.type, row.get(f.name)) for f in resource.fields}
+    out = {f.name: _typed(f.type, row.get(f.name)) for f in resource.fields}
+    if resource.name == "reports" and out.get("note"):
+        out["note"] = capped(out["note"], MAX_NOTE)
+    return out
 
 
 def frame(resource: Resource, records: list[dict]):

@@ -108,3 +108,68 @@ class FileResult:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+# ------------------------------------------------------------------ a result as data (the cache's format)
+
+_RECORDS = {"report": ReportRecord, "facts": CellValue, "checks": CheckResult, "sections": SectionRecord,
+            "errors": ErrorRecord}
+_DECIMALS = {CellValue: ("value",), CheckResult: ("lhs", "rhs", "delta")}
+
+
+def to_data(result: FileResult) -> dict:
+    """The result as JSON-able data: decimals as their exact text, nothing else special."""
+    def rec(obj) -> dict:
+        d = asdict(obj)
+        for name in _DECIMALS.get(type(obj), ()):
+            if d[name] is not None:
+                d[name] = format(d[name], "f")
+        return d
+
+    return {"source_path": result.source_path,
+            "report": rec(result.report) if result.report is not None else None,
+            "facts": [rec(f) for f in result.facts], "checks": [rec(c) for c in result.checks],
+            "sections": [rec(s) for s in result.sections], "errors": [rec(e) for e in result.errors]}
+
+
+class BadData(ValueError):
+    """Data that is not a result this tool wrote."""
+
+
+def _record(cls, d) -> object:
+    from dataclasses import fields as dc_fields
+
+    if not isinstance(d, dict):
+        raise BadData(f"{cls.__name__} is not a mapping")
+    names = {f.name: f for f in dc_fields(cls)}
+    if set(d) != set(names):
+        raise BadData(f"{cls.__name__} has fields {sorted(set(d) ^ set(names))[:3]} it should not")
+    decimals = _DECIMALS.get(cls, ())
+    kwargs = {}
+    for name, value in d.items():
+        if name in decimals:
+            if value is not None:
+                if not isinstance(value, str):
+                    raise BadData(f"{cls.__name__}.{name} is not decimal text")
+                try:
+                    value = Decimal(value)
+                except Exception as exc:
+                    raise BadData(f"{cls.__name__}.{name} is not a number") from exc
+        elif value is not None and not isinstance(value, (str, int, float, bool)):
+            raise BadData(f"{cls.__name__}.{name} is not a plain value")
+        kwargs[name] = value
+    return cls(**kwargs)
+
+
+def from_data(data) -> FileResult:
+    """A result from ``to_data``'s output; raises :class:`BadData` for anything else."""
+    if not isinstance(data, dict) or not isinstance(data.get("source_path"), str):
+        raise BadData("not a file result")
+    res = FileResult(data["source_path"])
+    res.report = _record(ReportRecord, data["report"]) if data.get("report") is not None else None
+    for key in ("facts", "checks", "sections", "errors"):
+        items = data.get(key)
+        if not isinstance(items, list):
+            raise BadData(f"{key} is not a list")
+        setattr(res, key, [_record(_RECORDS[key], x) for x in items])
+    return res

@@ -58,7 +58,8 @@ def _same(kind: str, text: str, value) -> bool:
         return text != "" and float(text) == float(value)
     if kind == "boolean":
         return text == ("true" if value else "false")
-    return text == str(value)
+    # text that Excel could take for a formula carries a leading apostrophe in CSV only
+    return text == str(value) or (text == "'" + str(value) and str(value)[:1] in ("=", "+", "-", "@", "\t", "\r"))
 
 
 @pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.name)

@@ -8,9 +8,9 @@ moving leaves a journal that the next run (or ``recover``) completes first.
 """
 from __future__ import annotations
 
-from .journal import JOURNAL, OutputLock, RecoveryError, busy, recover
+from .journal import JOURNAL, LockError, OutputLock, RecoveryError, busy, recover
 
-__all__ = ["JOURNAL", "OutputLock", "RecoveryError", "busy", "recover", "OutputWriter"]
+__all__ = ["JOURNAL", "LockError", "OutputLock", "RecoveryError", "busy", "recover", "OutputWriter"]
 
 
 def __getattr__(name):  # pyarrow and DuckDB load only when tables are written

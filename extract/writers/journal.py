@@ -1,10 +1,14 @@
 """Replacing the output tables as a set, safely: the commit journal and its recovery."""
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
+import re
 import shutil
+import signal
+import threading
 from pathlib import Path
 
 JOURNAL = ".commit.json"
@@ -30,6 +34,10 @@ class RecoveryError(Exception):
     """An interrupted replacement of the outputs that cannot be finished automatically."""
 
 
+class LockError(Exception):
+    """The output folder's lock cannot be taken safely."""
+
+
 class OutputLock:
     """One run at a time per output folder: an exclusive POSIX lock on ``OUT/.lock``, released by the
     kernel whatever happens to the process (even ``kill -9``), and not inherited by its workers."""
@@ -39,7 +47,14 @@ class OutputLock:
         self.fd: int | None = None
 
     def acquire(self) -> bool:
-        self.fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
+        """Take the lock; False when another run holds it. A ``.lock`` that is a symbolic link (planted to
+        truncate its target) is refused, never opened through."""
+        try:
+            self.fd = os.open(self.path, os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW, 0o644)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise LockError(f"{self.path} is a symbolic link, not a lock this tool made; remove it") from exc
+            raise
         try:
             fcntl.lockf(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -58,9 +73,12 @@ class OutputLock:
 
     def holder(self) -> str:
         try:
-            return self.path.read_text().strip() or "?"
+            fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW)
         except OSError:
             return "?"
+        with os.fdopen(fd, "rb") as fh:
+            text = fh.read(32).decode("ascii", "replace").strip()
+        return text if text.isdigit() else "?"
 
 
 def busy(out: Path) -> bool:
@@ -68,9 +86,12 @@ def busy(out: Path) -> bool:
     if not (Path(out) / ".lock").exists():
         return False
     lock = OutputLock(out)
-    if lock.acquire():
-        lock.release()
-        return False
+    try:
+        if lock.acquire():
+            lock.release()
+            return False
+    except (LockError, OSError):  # not a lock this tool made: leave the folder alone
+        pass
     return True
 
 
@@ -84,23 +105,57 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def recover(out: Path) -> bool:
+STAGING = re.compile(r"^\.staging-\d+$")
+# signals that would stop the run between two moves of a commit: held back until the set is whole
+HELD = tuple(sig for sig in (getattr(signal, n, None) for n in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")) if sig)
+
+
+def _plan(out: Path, journal: Path, allowed: frozenset[str]) -> tuple[Path, list[dict]]:
+    """The journal's plan, accepted only as the writers write it: a staging folder of this output folder
+    and bare names of output files (a planted journal naming ``../`` paths is refused)."""
+    raw = journal.read_bytes()
+    if len(raw) > 1 << 20:
+        raise ValueError("the commit journal is too large to be one")
+    plan = json.loads(raw.decode("utf-8"))
+    staging = plan["staging"]
+    if not isinstance(staging, str) or not STAGING.match(staging):
+        raise ValueError(f"the commit journal names a staging folder {staging!r} that no run writes")
+    files = plan["files"]
+    if not isinstance(files, list) or not files:
+        raise ValueError("the commit journal lists no files")
+    for f in files:
+        if not isinstance(f, dict) or not isinstance(f.get("name"), str) or f["name"] not in allowed:
+            raise ValueError(f"the commit journal names a file {f!r} that the writers do not write")
+    return out / staging, files
+
+
+def recover(out: Path, allowed: frozenset[str] | None = None) -> bool:
     """Finish a commit that a killed run left half done, and drop staging folders of dead runs.
 
-    Call it only while holding the folder's lock, or when no run holds it (``busy`` is False)."""
+    The journal lists each staged file with its inode and size: a file no longer in the staging folder
+    must be in the output folder as that very file (moved already), or the set cannot be made whole and
+    recovery says so instead of leaving a mixed set. Call it only while holding the folder's lock, or
+    when no run holds it (``busy`` is False)."""
+    from .names import OUTPUT_FILES
+
     out = Path(out)
+    allowed = allowed or OUTPUT_FILES
     journal = out / JOURNAL
     finished = False
+    if journal.is_symlink():
+        raise RecoveryError(f"{journal} is a symbolic link, not a journal this tool wrote; remove it and run again")
     if journal.exists():
         try:
-            plan = json.loads(journal.read_text(encoding="utf-8"))
-            staging = out / plan["staging"]
-            for name in plan["files"]:
-                if (staging / name).exists():
-                    os.replace(staging / name, out / name)
-                elif not (out / name).exists():
-                    raise FileNotFoundError(name)
-        except (ValueError, KeyError, OSError) as exc:
+            staging, files = _plan(out, journal, allowed)
+            for f in files:
+                src, dst = staging / f["name"], out / f["name"]
+                if src.is_file() and not src.is_symlink():
+                    os.replace(src, dst)
+                    continue
+                st = os.stat(dst, follow_symlinks=False) if os.path.lexists(dst) else None
+                if st is None or (f.get("ino"), f.get("size")) != (st.st_ino, st.st_size):
+                    raise FileNotFoundError(f"{f['name']} is neither staged nor in place")
+        except (ValueError, KeyError, TypeError, OSError) as exc:
             raise RecoveryError(f"an interrupted run left the outputs in {out} half replaced and they cannot be "
                                 f"completed ({exc}); delete the folder's tables and run again") from exc
         _fsync_dir(out)
@@ -109,20 +164,51 @@ def recover(out: Path) -> bool:
     if out.is_dir():
         for stale in out.glob(".staging-*"):
             pid = stale.name.rsplit("-", 1)[-1]
-            if not pid.isdigit() or int(pid) == os.getpid() or not _alive(int(pid)):
+            if stale.is_symlink():
+                stale.unlink()
+            elif not pid.isdigit() or int(pid) == os.getpid() or not _alive(int(pid)):
                 shutil.rmtree(stale, ignore_errors=True)
     return finished
 
 
+# a test hook: called with the name of each step of a commit (``tests/test_commit_signals.py``)
+STEP_HOOK = None
+
+
+def _step(name: str) -> None:
+    if STEP_HOOK is not None:
+        STEP_HOOK(name)
+
+
 def commit(out: Path, staging: Path, files: list[str]) -> None:
-    """Make the staged files the outputs: fsync them, write the journal, move them, drop the journal."""
+    """Make the staged files the outputs: fsync them, write the journal, move them, drop the journal.
+    Signals that would stop the process (Ctrl-C, SIGTERM, SIGHUP) are held while the journal is written
+    and the files are moved, and act once the set is whole; ``kill -9`` leaves the journal, which the
+    next run (or ``load()``) completes."""
     for name in files:
         _fsync(staging / name)
     _fsync_dir(staging)
+    _step("staged")
+    entries = []
+    for name in files:
+        st = os.stat(staging / name)
+        entries.append({"name": name, "ino": st.st_ino, "size": st.st_size})
     journal = out / JOURNAL
     tmp = out / (JOURNAL + ".tmp")
-    tmp.write_text(json.dumps({"staging": staging.name, "files": files}), encoding="utf-8")
-    _fsync(tmp)
-    os.replace(tmp, journal)
-    _fsync_dir(out)
-    recover(out)
+    held = HELD if threading.current_thread() is threading.main_thread() else ()
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held) if held else None
+    try:
+        _step("before-journal")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"staging": staging.name, "files": entries}, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, journal)
+        _fsync_dir(out)
+        _step("journal")
+        recover(out, frozenset(files))
+        _step("moved")
+    finally:
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)

@@ -11,7 +11,7 @@ from ..schema import BY_NAME, RESOURCES
 from .csv import CsvSink
 from .datapackage import write_datapackage
 from .duckdb import write_duckdb
-from .journal import commit
+from .journal import JOURNAL, commit
 from .parquet import ParquetSink
 
 
@@ -58,4 +58,6 @@ class OutputWriter:
                     sink.close()
                 except Exception:  # pragma: no cover - closing after a failure
                     pass
+        if (self.out / JOURNAL).exists():
+            return  # a commit began: its journal needs these files to make the set whole (recover)
         shutil.rmtree(self.staging, ignore_errors=True)
