@@ -30,8 +30,8 @@ MAX_WIDTH = 3200  # pixels after scaling: a longer line is read in pieces
 DOUBT = 0.97  # a character below this probability gets alternative readings
 RUNNER_UP = 0.01  # an alternative character must have at least this probability
 MAX_ALTERNATIVES = 4
-LONG, SQUEEZE = 6, 0.6  # a line longer than LONG heights is narrowed to SQUEEZE beyond that
-BATCH_COLUMNS = 12_000  # pixels of width per batch (memory stays small; sorting by width avoids padding)
+LONG, SQUEEZE = 4, 0.5  # a line longer than LONG heights is narrowed to SQUEEZE beyond that
+BATCH_COLUMNS = 6_000  # pixels of width per batch: memory stays small; sorted by width, little padding
 OCR_MISSING = "needs_ocr"
 
 
@@ -92,7 +92,7 @@ class Recogniser:
         opts.intra_op_num_threads = 1
         opts.inter_op_num_threads = 1
         opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        opts.enable_cpu_mem_arena = False
+        opts.enable_cpu_mem_arena = True
         opts.log_severity_level = 3
         self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
         self.input = self.session.get_inputs()[0].name
