@@ -31,22 +31,27 @@ def ocr_pages(images: Iterable[PageImage]) -> Iterator[OcrPage]:
         yield read_page(img, rec)
 
 
-def _scan(page: OcrPage) -> PageScan:
-    return PageScan(page.number, page.width, page.height)
-
-
-def _warnings(pages: list[OcrPage]) -> list[str]:
+def warnings(pages: list[OcrPage]) -> list[str]:
+    out = []
     turned = [p for p in pages if abs(p.skew) >= 0.1]
-    if not turned:
-        return []
-    angles = sorted(abs(p.skew) for p in turned)
-    return [f"{len(turned)} page{'s' if len(turned) > 1 else ''} deskewed by OCR (up to {angles[-1]:.1f}°)"]
+    if turned:
+        angle = max(abs(p.skew) for p in turned)
+        out.append(f"{len(turned)} page{'s' if len(turned) > 1 else ''} deskewed before OCR (up to {angle:.1f}°)")
+    bad = [str(p.number) for p in pages if p.unreadable]
+    if bad:
+        out.append(f"page{'s' if len(bad) > 1 else ''} {', '.join(bad)} not read: what OCR made of the ink there was "
+                   "mostly guesses (noise, a photo, or a scan too faint)")
+    return out
 
 
-def ocr_pdf_pages(pdf, indexes: list[int]) -> Iterator[tuple[int, tuple[PageScan, list, list]]]:
-    """``(index, (scan, grids, lines))`` for each 0-based page index, read from its image."""
-    for i, page in zip(indexes, ocr_pages(pdf_page_image(pdf, i) for i in indexes)):
-        yield i, (_scan(page), page.grids, page.lines)
+def ocr_pdf_pages(pdf, indexes: list[int]) -> Iterator[tuple[int, OcrPage]]:
+    """``(index, page)`` for each 0-based page index, read from its image."""
+    yield from zip(indexes, ocr_pages(pdf_page_image(pdf, i) for i in indexes))
+
+
+def page_blocks(page: OcrPage) -> tuple[PageScan, list, list]:
+    """What the PDF reader's assembly takes for a page."""
+    return PageScan(page.number, page.width, page.height), page.grids, page.lines
 
 
 def no_text(what: str) -> ExtractError:
@@ -60,6 +65,6 @@ def read_image(data: bytes, source: str, hints=None) -> Document:
     pages = list(ocr_pages(picture_pages(data)))
     if not any(p.lines or p.grids for p in pages):
         raise no_text("the file is a picture")
-    blocks = assemble([(_scan(p), p.grids, p.lines) for p in pages])
-    return Document(source=source, format="image", blocks=blocks, pages=len(pages), warnings=_warnings(pages),
+    blocks = assemble([page_blocks(p) for p in pages])
+    return Document(source=source, format="image", blocks=blocks, pages=len(pages), warnings=warnings(pages),
                     layout="image/ocr")

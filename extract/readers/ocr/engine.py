@@ -46,6 +46,10 @@ class Reading:
     read_as_number: bool = False  # digit-like letters were read over the number characters alone
 
     @property
+    def mean(self) -> float:
+        return sum(self.probs) / len(self.probs) if self.probs else 0.0
+
+    @property
     def confidence(self) -> float:
         """The lowest probability of its characters, lowered by a character that nearly was read."""
         return min(min(self.probs, default=1.0), 1.0 - self.gap) if self.text else 0.0

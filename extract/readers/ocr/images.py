@@ -6,7 +6,8 @@ pages, BMP) decoded by Pillow. Each becomes a grey :class:`~.page.PageImage` wit
   thrown away, and a 600 dpi scan does not cost four times a 300 dpi one.
 - A picture's resolution is the one its file states when that is plausible; otherwise the
   picture is taken as a page of A4 width (a screenshot of a report, a phone photo of a page).
-  A picture far larger than a page at ``MAX_DPI`` is scaled down first.
+  A picture finer than ``MAX_DPI`` is scaled down first, one coarser than ``MIN_DPI`` (a
+  screenshot) up.
 - A picture whose pixels would not fit in memory (a decompression bomb) is refused from its
   declared size, before it is decoded.
 """
@@ -71,10 +72,11 @@ def _to_page(frame, number: int) -> PageImage:
         frame = Image.alpha_composite(white, rgba)  # transparent is paper, not ink
     gray = frame.convert("L")
     dpi = _dpi(frame.info) or gray.width / A4_WIDTH_IN
-    if dpi > MAX_DPI:  # more pixels than reading needs: scale down to MAX_DPI
-        f = MAX_DPI / dpi
-        gray = gray.resize((max(1, round(gray.width * f)), max(1, round(gray.height * f))), Image.Resampling.LANCZOS)
-        dpi = MAX_DPI
+    if dpi > MAX_DPI or dpi < MIN_DPI:  # scaled to what reading needs (a screenshot's few pixels smoothed up)
+        f = min(MAX_DPI, max(MIN_DPI, dpi)) / dpi
+        gray = gray.resize((max(1, round(gray.width * f)), max(1, round(gray.height * f))),
+                           Image.Resampling.LANCZOS if f < 1 else Image.Resampling.BICUBIC)
+        dpi *= f
     return PageImage(np.asarray(gray, dtype=np.uint8).copy(), dpi, number)
 
 

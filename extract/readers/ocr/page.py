@@ -33,6 +33,9 @@ from .engine import Reading, Recogniser
 
 MAX_SKEW = 5.0  # degrees: scans are turned by a degree or two; more is not a skew but a layout
 SECOND_READ = 0.98  # a number read with less confidence than this is read again
+GUESS = 0.5  # a reading whose characters average less than this is a guess, not text
+SURE = 0.8  # one or two characters alone outside a table (a page number) must be read at least this well
+UNREADABLE = 0.5  # a page where more than this share of the readings are guesses is not read at all
 
 
 @dataclass
@@ -58,6 +61,7 @@ class OcrPage:
     lines: list[TextLine]
     skew: float  # degrees the page was turned back by
     ink: bool  # anything printed at all
+    unreadable: bool = False  # ink, but what it reads as is mostly guesses (noise, a photo, a faint scan)
 
 
 # ------------------------------------------------------------------ image basics
@@ -125,24 +129,36 @@ def turn(gray: np.ndarray, angle: float) -> np.ndarray:
 
 # ------------------------------------------------------------------ rulings and grids
 
-def ruling_masks(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
-    """Horizontal and vertical strokes longer than any character."""
+def _keep(mask: np.ndarray, wanted) -> np.ndarray:
+    """The connected parts of ``mask`` for which ``wanted(x, y, w, h, label_index)`` holds."""
     import cv2
 
-    long_h = max(20, int(dpi * 0.5))  # half an inch: longer than a word, shorter than a column
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if n <= 1:
+        return mask
+    keep = np.zeros(n, bool)
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        keep[i] = wanted(x, y, w, h, i)
+    return keep[labels].astype(np.uint8)
+
+
+def ruling_masks(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical rulings: thin strokes longer than any character; a vertical one
+    must meet a horizontal one (the stem of a large character does not)."""
+    import cv2
+
+    long_h = max(20, int(dpi * 0.6))  # longer than a word of a heading, shorter than a column
     long_v = max(15, int(dpi * 0.22))  # longer than a character of body text, shorter than a table row
-    bridge = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1)))
-    horizontal = cv2.morphologyEx(bridge, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long_h, 1)))
-    bridge = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 5)))
-    vertical = cv2.morphologyEx(bridge, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, long_v)))
-    # a vertical ruling meets a horizontal one; the stem of a large character does not
+    thick = max(4, int(dpi * 0.04))
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long_h, 1)))
+    horizontal = _keep(horizontal, lambda x, y, w, h, i: h <= thick + w * 0.02)  # 1° of slope: a little taller
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, long_v)))
     near = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 2 * max(3, int(dpi * 0.03)) + 1)))
-    n, labels, _, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
-    if n > 1:
-        touching = np.zeros(n, bool)
-        touching[np.unique(labels[(near > 0) & (vertical > 0)])] = True
-        touching[0] = False
-        vertical = touching[labels].astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
+    touching = np.zeros(max(n, 1), bool)
+    touching[np.unique(labels[(near > 0) & (vertical > 0)])] = True
+    vertical = _keep(vertical, lambda x, y, w, h, i: touching[i] and w <= thick + h * 0.02)
     return horizontal, vertical
 
 
@@ -151,11 +167,10 @@ def _edge(x0: float, top: float, x1: float, bottom: float, orientation: str) -> 
             "height": bottom - top, "orientation": orientation, "object_type": "line"}
 
 
-def segments(horizontal: np.ndarray, vertical: np.ndarray, scale: float, dpi: float) -> list[dict]:
-    """The strokes as edges (points) for the table finder; thick blobs (a black box, a photo) are not strokes."""
+def segments(horizontal: np.ndarray, vertical: np.ndarray, scale: float) -> list[dict]:
+    """The rulings as edges (points) for the table finder."""
     import cv2
 
-    thick = max(4, int(dpi * 0.04))
     edges = []
     for mask, orientation in ((horizontal, "h"), (vertical, "v")):
         n, _, stats, cents = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -163,12 +178,8 @@ def segments(horizontal: np.ndarray, vertical: np.ndarray, scale: float, dpi: fl
             x, y, w, h, _ = stats[i]
             cx, cy = cents[i]
             if orientation == "h":
-                if h > thick + w * 0.02:  # a residual slope of 1° makes a long line a little taller
-                    continue
                 edges.append(_edge(x * scale, cy * scale, (x + w) * scale, cy * scale, "h"))
             else:
-                if w > thick + h * 0.02:
-                    continue
                 edges.append(_edge(cx * scale, y * scale, cx * scale, (y + h) * scale, "v"))
     return edges
 
@@ -238,12 +249,33 @@ def ink_lines(ink: np.ndarray, dpi: float, split_gap: float | None = None) -> li
             height = bottom - top
             gap = int(split_gap * height) if split_gap else w
             for x0, x1 in bands(cols, 1, max(1, gap)):
+                x0, x1 = _without_specks(ink[top:bottom], x0, x1, height)
                 piece = ink[top:bottom, x0:x1]
                 if piece.sum() < max(4, tiny):  # a speck
                     continue
                 ys = np.flatnonzero(piece.sum(axis=1))
                 out.append(InkLine(x0, top + int(ys[0]), x1, top + int(ys[-1]) + 1))
     return out
+
+
+def _without_specks(band: np.ndarray, x0: int, x1: int, height: int) -> tuple[int, int]:
+    """The line's extent without specks standing apart at its ends (noise beside a number, not a
+    full stop written next to it): a small, low group of ink half a line height or more from the rest."""
+    cols = band[:, x0:x1].sum(axis=0)
+    groups = [(a + x0, b + x0) for a, b in bands(cols, 1, max(1, height // 2))]
+    if len(groups) < 2:
+        return x0, x1
+
+    def speck(g: tuple[int, int]) -> bool:
+        part = band[:, g[0]:g[1]]
+        rows = np.flatnonzero(part.sum(axis=1))
+        return part.sum() < 0.03 * height * height and (rows[-1] - rows[0] + 1) < 0.35 * height
+
+    while len(groups) > 1 and speck(groups[0]):
+        groups.pop(0)
+    while len(groups) > 1 and speck(groups[-1]):
+        groups.pop()
+    return groups[0][0], groups[-1][1]
 
 
 def crop(gray: np.ndarray, line: InkLine, pad: int | None = None) -> np.ndarray:
@@ -305,17 +337,19 @@ def read_page(page: PageImage, rec: Recogniser) -> OcrPage:
     if not ink.any():
         return OcrPage(page.number, width_pt, height_pt, [], [], angle, False)
     horizontal, vertical = ruling_masks(ink, page.dpi)
-    grids = page_grids(segments(horizontal, vertical, scale, page.dpi), page.number)
-    # rulings wiped out of the page the text is read from (with a pixel around them)
-    strokes = cv2.dilate(np.maximum(horizontal, vertical), np.ones((3, 3), np.uint8))
+    grids = page_grids(segments(horizontal, vertical, scale), page.number)
+    # rulings wiped out of the page the text is read from (with two pixels around them)
+    strokes = cv2.dilate(np.maximum(horizontal, vertical), np.ones((5, 5), np.uint8))
     text_ink = ink.copy()
     text_ink[strokes > 0] = 0
-    clean = gray.copy()
-    clean[strokes > 0] = 255
+    # what the recogniser sees: the page's grey where there is ink (and its soft edges), paper elsewhere;
+    # rulings, specks and noise between the characters are paper
+    near_ink = cv2.dilate(text_ink, np.ones((3, 3), np.uint8))
+    clean = np.where(near_ink > 0, gray, 255).astype(np.uint8)
 
     crops: list[np.ndarray] = []
     cell_jobs: list[tuple[GCell, _Pending]] = []
-    inset = max(1, int(page.dpi * 0.01))
+    inset = max(2, int(page.dpi * 0.02))  # the edge of a cell is its ruling's blur, not text
     outside = text_ink.copy()
     for grid in grids:
         x0, top, x1, bottom = (int(v / scale) for v in grid.bbox)
@@ -331,6 +365,9 @@ def read_page(page: PageImage, rec: Recogniser) -> OcrPage:
     line_first = len(crops)
     crops += [crop(clean, ln) for ln in free]
     readings = rec.read(crops) if crops else []
+    texts = [r for r in readings if r.text]
+    if texts and sum(r.mean < GUESS for r in texts) > UNREADABLE * len(texts):
+        return OcrPage(page.number, width_pt, height_pt, [], [], angle, True, unreadable=True)
 
     second: list[tuple[GCell, np.ndarray]] = []
     for cell, job in cell_jobs:
@@ -350,7 +387,7 @@ def read_page(page: PageImage, rec: Recogniser) -> OcrPage:
     lines = []
     for ln, reading in zip(free, readings[line_first:]):
         text = reading.text.strip()
-        if not text:
+        if not text or reading.mean < (GUESS if len(text) > 2 else SURE):  # a speck or a smudge read as a character
             continue
         lines.append(TextLine(text, ln.x0 * scale, ln.x1 * scale, ln.top * scale, ln.bottom * scale, page.number,
                               (ln.bottom - ln.top) * scale, confidence=reading.confidence))

@@ -156,10 +156,12 @@ def read_pdf(data: bytes, source: str, hints=None) -> Document:
         warnings, pictures = textlayer.check(scans, data)
         pages = [(s, *page_blocks(s)) for s in scans]
         if pictures:  # pages without a text layer: read from their image
-            from ..ocr import ocr_pdf_pages
+            from .. import ocr
 
-            for i, (scan, grids, lines) in ocr_pdf_pages(pdf, [n - 1 for n in pictures]):
-                pages[i] = (scans[i], grids, lines)
+            read = [page for _, page in ocr.ocr_pdf_pages(pdf, [n - 1 for n in pictures])]
+            for page in read:
+                pages[page.number - 1] = ocr.page_blocks(page)
+            warnings += ocr.warnings(read)
     finally:
         pdf.close()
     if pictures and len(pictures) == len(scans) and not any(grids or lines for _, grids, lines in pages):
