@@ -52,10 +52,13 @@ class TesseractRecogniser:
             chars, probs = [], []
             it = self.api.GetIterator()
             level = self.tesserocr.RIL.SYMBOL
-            if it is not None:
+            if it is not None and self.api.GetUTF8Text().strip():
                 while True:
-                    sym = it.GetUTF8Text(level)
-                    if sym:
+                    try:
+                        sym = it.GetUTF8Text(level)
+                    except RuntimeError:  # an empty symbol
+                        sym = ""
+                    if sym and not sym.isspace():
                         chars.append(sym)
                         probs.append(max(0.0, min(1.0, it.Confidence(level) / 100.0)))
                     if not it.Next(level):

@@ -295,3 +295,16 @@ def test_tables_of_a_scanned_page_keep_merged_cells():
     assert group.rowspan > 10 and group.colspan == 1  # 三、本年度办理结果 down the left of the outcome rows
     header = next(c for c in table.cells if "".join(c.text.split()) == "申请人情况")
     assert header.colspan == 7
+
+
+def test_long_scanned_files_send_a_note_per_page(monkeypatch):
+    from extract import progress
+    from extract.readers import ocr
+
+    notes: list[str] = []
+    monkeypatch.setattr(progress, "_sink", notes.append)
+    blank = Image.new("L", (600, 850), 255)
+    data = saved([blank] * ocr.LONG_FILE, "TIFF")
+    with pytest.raises(ExtractError):  # blank pages: no text, but every page was looked at
+        read(data, "long.tif")
+    assert notes == [f"OCR page {n}/{ocr.LONG_FILE}" for n in range(1, ocr.LONG_FILE + 1)]

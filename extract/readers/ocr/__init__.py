@@ -17,18 +17,25 @@ from typing import Iterable, Iterator
 
 from ...document import Document
 from ...errors import ExtractError
+from ...progress import note
 from ..pdf.scan import PageScan
 from .engine import recogniser
-from .images import pdf_page_image, picture_pages
+from .images import pdf_page_image, picture_count, picture_pages
 from .page import OcrPage, PageImage, read_page
 
 NO_TEXT = "no_text_found"
 
 
-def ocr_pages(images: Iterable[PageImage]) -> Iterator[OcrPage]:
+LONG_FILE = 8  # pages: from this many on, each page read sends a progress note
+
+
+def ocr_pages(images: Iterable[PageImage], total: int | None = None) -> Iterator[OcrPage]:
     rec = recogniser()
-    for img in images:
-        yield read_page(img, rec)
+    for n, img in enumerate(images, 1):
+        page = read_page(img, rec)
+        if total is not None and total >= LONG_FILE:
+            note(f"OCR page {n}/{total}")
+        yield page
 
 
 def warnings(pages: list[OcrPage]) -> list[str]:
@@ -46,7 +53,7 @@ def warnings(pages: list[OcrPage]) -> list[str]:
 
 def ocr_pdf_pages(pdf, indexes: list[int]) -> Iterator[tuple[int, OcrPage]]:
     """``(index, page)`` for each 0-based page index, read from its image."""
-    yield from zip(indexes, ocr_pages(pdf_page_image(pdf, i) for i in indexes))
+    yield from zip(indexes, ocr_pages((pdf_page_image(pdf, i) for i in indexes), total=len(indexes)))
 
 
 def page_blocks(page: OcrPage) -> tuple[PageScan, list, list]:
@@ -62,7 +69,7 @@ def no_text(what: str) -> ExtractError:
 def read_image(data: bytes, source: str, hints=None) -> Document:
     from ..pdf import assemble
 
-    pages = list(ocr_pages(picture_pages(data)))
+    pages = list(ocr_pages(picture_pages(data), total=picture_count(data)))
     if not any(p.lines or p.grids for p in pages):
         raise no_text("the file is a picture")
     blocks = assemble([page_blocks(p) for p in pages])

@@ -80,6 +80,17 @@ def _to_page(frame, number: int) -> PageImage:
     return PageImage(np.asarray(gray, dtype=np.uint8).copy(), dpi, number)
 
 
+def picture_count(data: bytes) -> int | None:
+    """How many pages a picture file holds (from its header), or None when it cannot tell."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            return int(getattr(img, "n_frames", 1))
+    except Exception:  # noqa: BLE001 - decoding errors are reported by picture_pages
+        return None
+
+
 def picture_pages(data: bytes) -> Iterator[PageImage]:
     """Every page of a picture file (a TIFF may hold many), in order."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
