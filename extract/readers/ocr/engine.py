@@ -87,9 +87,30 @@ def numeric_like(text: str) -> bool:
     return bool(t) and all(c in NUMERIC or c in DIGIT_LIKE for c in t) and any(c.isdigit() or c in "Oo" for c in t)
 
 
+def _onnxruntime():
+    """onnxruntime, imported with its cache folder (it writes a device id there on import) in the
+    temporary folder: a worker's is inside the run's output folder, and nothing is written elsewhere."""
+    import os
+    import sys
+    import tempfile
+
+    if "onnxruntime" in sys.modules:
+        return sys.modules["onnxruntime"]
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = os.path.join(tempfile.gettempdir(), "onnxruntime-cache")
+    try:
+        import onnxruntime
+    finally:
+        if before is None:
+            os.environ.pop("XDG_CACHE_HOME", None)
+        else:
+            os.environ["XDG_CACHE_HOME"] = before
+    return onnxruntime
+
+
 class Recogniser:
     def __init__(self, path: Path | None = None):
-        import onnxruntime as ort
+        ort = _onnxruntime()
 
         path = path or model_path()
         opts = ort.SessionOptions()

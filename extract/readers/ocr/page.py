@@ -34,6 +34,7 @@ from .engine import Reading, Recogniser
 MAX_SKEW = 5.0  # degrees: scans are turned by a degree or two; more is not a skew but a layout
 SECOND_READ = 0.98  # a number read with less confidence than this is read again
 GUESS = 0.5  # a reading whose characters average less than this is a guess, not text
+CELL_GAP = 1.0  # line heights: a wider gap inside a cell's line separates two pieces, read on their own
 SURE = 0.8  # one or two characters alone outside a table (a page number) must be read at least this well
 UNREADABLE = 0.5  # a page where more than this share of the readings are guesses is not read at all
 
@@ -81,7 +82,7 @@ def despeckle(ink: np.ndarray, dpi: float) -> np.ndarray:
     """Drop connected specks smaller than a printed dot (a full stop keeps its place)."""
     import cv2
 
-    area = max(2, int((dpi / 200.0) ** 2 * 6))
+    area = max(3, int((dpi / 200.0) ** 2 * 10))  # a full stop of body text is about 16 pixels at 200 dpi
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     small = stats[:, cv2.CC_STAT_AREA] < area
     small[0] = False
@@ -130,7 +131,7 @@ def turn(gray: np.ndarray, angle: float) -> np.ndarray:
 # ------------------------------------------------------------------ rulings and grids
 
 def _keep(mask: np.ndarray, wanted) -> np.ndarray:
-    """The connected parts of ``mask`` for which ``wanted(x, y, w, h, label_index)`` holds."""
+    """The connected parts of ``mask`` for which ``wanted(x, y, w, h, area, label_index)`` holds."""
     import cv2
 
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -138,8 +139,8 @@ def _keep(mask: np.ndarray, wanted) -> np.ndarray:
         return mask
     keep = np.zeros(n, bool)
     for i in range(1, n):
-        x, y, w, h, _ = stats[i]
-        keep[i] = wanted(x, y, w, h, i)
+        x, y, w, h, area = stats[i]
+        keep[i] = wanted(x, y, w, h, area, i)
     return keep[labels].astype(np.uint8)
 
 
@@ -152,13 +153,16 @@ def ruling_masks(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
     long_v = max(15, int(dpi * 0.22))  # longer than a character of body text, shorter than a table row
     thick = max(4, int(dpi * 0.04))
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long_h, 1)))
-    horizontal = _keep(horizontal, lambda x, y, w, h, i: h <= thick + w * 0.02)  # 1° of slope: a little taller
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, long_v)))
+    # thin: its mean thickness (a speck touching it, or 1° of slope, does not make it thick)
+    horizontal = _keep(horizontal, lambda x, y, w, h, area, i: area <= thick * w)
+    # a vertical ruling is short (one row); noise and a faint scan break it: close gaps of a few pixels first
+    bridged = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(dpi * 0.02)))))
+    vertical = cv2.morphologyEx(bridged, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, long_v)))
     near = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 2 * max(3, int(dpi * 0.03)) + 1)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
     touching = np.zeros(max(n, 1), bool)
     touching[np.unique(labels[(near > 0) & (vertical > 0)])] = True
-    vertical = _keep(vertical, lambda x, y, w, h, i: touching[i] and w <= thick + h * 0.02)
+    vertical = _keep(vertical, lambda x, y, w, h, area, i: touching[i] and area <= thick * h)
     return horizontal, vertical
 
 
@@ -301,6 +305,12 @@ class _Pending:
 
 
 def _cell_reading(readings: list[Reading]) -> tuple[str, float | None, tuple[str, ...]]:
+    """A cell's text from the readings of its pieces of ink, top to bottom and left to right; pieces
+    read as guesses (noise inside the cell) are left out when the cell holds anything read better."""
+    readings = [r for r in readings if r.text]
+    sure = [r for r in readings if r.mean >= GUESS]
+    if sure:
+        readings = sure
     texts = [r.text for r in readings]
     text = join_lines(texts)
     if not readings:
@@ -358,7 +368,7 @@ def read_page(page: PageImage, rec: Recogniser) -> OcrPage:
             cx0, ctop, cx1, cbottom = (int(round(v / scale)) for v in cell.bbox)
             region = text_ink[ctop + inset:cbottom - inset, cx0 + inset:cx1 - inset]
             lines = [InkLine(ln.x0 + cx0 + inset, ln.top + ctop + inset, ln.x1 + cx0 + inset, ln.bottom + ctop + inset)
-                     for ln in ink_lines(region, page.dpi, split_gap=None)]
+                     for ln in ink_lines(region, page.dpi, split_gap=CELL_GAP)]
             cell_jobs.append((cell, _Pending(lines, len(crops))))
             crops += [crop(clean, ln) for ln in lines]
     free = ink_lines(outside, page.dpi, split_gap=3.0)
