@@ -18,9 +18,11 @@ extract: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-# the pipeline on PDFs against a bare pdfplumber pass over the same files: time ratio and peak memory
+# the pipeline on PDFs against a bare pdfplumber pass over the same files: time ratio and peak memory;
+# then scanned reports through OCR: seconds per page and per report, peak memory per worker
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_pdf.py
+	$(BIN)/python scripts/bench_ocr.py
 
 clean:
 	rm -rf $(VENV) outputs .pytest_cache build *.egg-info

@@ -45,6 +45,7 @@ class Progress:
     cached: int = 0
     failed: int = 0
     started: float = field(default_factory=time.monotonic)
+    note: str = ""  # what a worker is doing inside a long file (report.pdf: OCR page 3/40)
 
     @property
     def rate(self) -> float:
@@ -192,8 +193,14 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
         pool = PoolStats()
         if todo:
             warm_up(out / ".cache" / "jieba")  # shared by every forked worker instead of loaded by each
+        def on_note(task: Task, text: str) -> None:
+            state.note = f"{task.source_path}: {text}"
+            if progress:
+                progress(state, None)
+            state.note = ""
+
         for index, result in run_tasks(todo, process_path, jobs, Limits(timeout, memory_mb), stats=pool,
-                                       scratch=str(scratch)):
+                                       scratch=str(scratch), on_note=on_note):
             digest = digests[index]
             if digest is None or not cache.put(digest, result):
                 fresh[index] = result

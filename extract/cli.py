@@ -28,6 +28,13 @@ class Display:
         text = f"{p.done}/{p.total} files  {p.rate:.1f}/s  ETA {eta}  {p.failed} failed"
         if p.cached:
             text += f"  ({p.cached} from cache)"
+        if p.note:  # inside a long file: a line for each step on a log, the latest on a terminal
+            if self.tty:
+                self.stream.write(f"\r{text}  {p.note}\033[K")
+            else:
+                self.stream.write(f"{text}  {p.note}\n")
+            self.stream.flush()
+            return
         if self.tty:
             width = 30
             filled = int(width * p.done / p.total) if p.total else width

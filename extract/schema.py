@@ -36,8 +36,9 @@ _SOURCE = Field("source_path", "string", "文件相对于输入目录的路径",
 
 REPORTS = Resource("reports", "报告：每个作为年度报告读取的文件一行", "One row per input file read as a report", (
     _REPORT_ID, _SOURCE,
-    Field("format", "string", "文件格式（按内容判断；doc、rtf 经 LibreOffice 转换后读取）",
-          "pdf, docx, html, txt or md, decided by content; doc (legacy Word/WPS) and rtf, read after conversion by LibreOffice"),
+    Field("format", "string", "文件格式（按内容判断；doc、rtf 经 LibreOffice 转换后读取；image 图片经 OCR 识别）",
+          "pdf, docx, html, txt or md, decided by content; doc (legacy Word/WPS) and rtf, read after conversion by "
+          "LibreOffice; image (PNG, JPEG, TIFF, BMP), read by OCR"),
     Field("agency", "string", "发布机关（标题或落款所印）", "Issuing agency as printed in the title or signature"),
     Field("agency_id", "string", "机关标识：行政区划代码:机关（跨年稳定，容忍简繁、OCR 错字、名称变化）",
           "Stable agency id <adcode>:<unit>, the same across naming drift, OCR slips and traditional characters", False),
@@ -54,8 +55,9 @@ REPORTS = Resource("reports", "报告：每个作为年度报告读取的文件�
     Field("status", "string", "ok 全部单元格取得；partial 部分缺失；failed 未取得", "ok, partial (cells missing) or failed"),
     Field("template_evidence", "string", "判断格式的依据", "Words and year that decided the template", False),
     Field("encoding", "string", "文本编码（文本格式）", "Text encoding detected (text formats)", False),
-    Field("layout", "string", "读取时识别的版式（如 pdf/text-layer、text/space-aligned、md/pipe）",
-          "Form the reader recognised, e.g. pdf/text-layer, text/space-aligned, md/pipe", False),
+    Field("layout", "string", "读取时识别的版式（如 pdf/text-layer、pdf/ocr 扫描件、image/ocr 图片、text/space-aligned、md/pipe）",
+          "Form the reader recognised, e.g. pdf/text-layer, pdf/ocr (scanned pages), pdf/text-layer+ocr, image/ocr, "
+          "text/space-aligned, md/pipe", False),
     Field("pages", "integer", "页数（分页格式）", "Number of pages (paged formats)", False),
     Field("cells_found", "integer", "取得的模板单元格数", "Template cells found", False),
     Field("cells_expected", "integer", "模板单元格总数", "Template cells expected", False),

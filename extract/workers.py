@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable, Iterator
 
+from . import progress
 from .results import ErrorRecord, FileResult
 
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -96,6 +97,8 @@ def _worker_main(conn: Connection, memory_mb: int, fn: Callable[[str, str], File
             return
         if task is None:
             return
+        # notes while reading (OCR page 3/40) go to the parent as ("note", index, text)
+        progress.set_sink(lambda text, i=task.index: conn.send_bytes(pickle.dumps(("note", i, text))))
         try:
             result = fn(task.path, task.source_path)
         except MemoryError:
@@ -164,9 +167,10 @@ def _context():
 
 
 def run_tasks(tasks: Iterable[Task], fn: Callable[[str, str], FileResult], jobs: int, limits: Limits,
-              poll: float = 0.2, stats: PoolStats | None = None,
-              scratch: str | None = None) -> Iterator[tuple[int, FileResult]]:
-    """Yield ``(task.index, result)`` as files finish, in completion order."""
+              poll: float = 0.2, stats: PoolStats | None = None, scratch: str | None = None,
+              on_note: Callable[[Task, str], None] | None = None) -> Iterator[tuple[int, FileResult]]:
+    """Yield ``(task.index, result)`` as files finish, in completion order. ``on_note(task, text)``
+    gets the notes a reader sends while it reads (``progress.note``)."""
     pending = list(tasks)
     pending.reverse()
     stats = stats if stats is not None else PoolStats()
@@ -189,7 +193,12 @@ def run_tasks(tasks: Iterable[Task], fn: Callable[[str, str], FileResult], jobs:
                 replace = False
                 if w.conn in ready:
                     try:
-                        index, result, peak = pickle.loads(w.conn.recv_bytes())
+                        message = pickle.loads(w.conn.recv_bytes())
+                        if message[0] == "note":
+                            if on_note is not None:
+                                on_note(w.task, message[2])
+                            continue
+                        index, result, peak = message
                         outcome = (index, result)
                         stats.peak_mb = max(stats.peak_mb, peak)
                     except (EOFError, OSError):

@@ -74,7 +74,7 @@ def test_the_run_finishes_and_exits_0(hostile_run):
 @pytest.mark.parametrize("name,code", [
     ("zip-bomb.docx", "zip_bomb"),
     ("billion-laughs.docx", "hostile_xml"),
-    ("deflate-bomb.pdf", "scanned_pdf"),  # inflates to 300 MB of nothing: a page without text
+    ("deflate-bomb.pdf", "no_text_found"),  # inflates to 300 MB of nothing: a page without text, OCR finds none
     ("locked.pdf", "encrypted"),
     ("truncated.pdf", "corrupt_file"),
     ("truncated.docx", "corrupt_file"),

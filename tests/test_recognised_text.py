@@ -60,3 +60,49 @@ def test_a_typed_report_is_not_taken_for_a_recognised_one():
     res = process_bytes(BASE.encode("utf-8"), "typed.txt")
     assert {f.status for f in res.facts} == {"ok", "blank"} or {f.status for f in res.facts} == {"ok"}
     assert "recognised" not in res.report.note
+
+
+def _recognised(doc, replace: dict[str, tuple[str, float, tuple[str, ...]]], row_label: str):
+    """The document with some cells of one row made as a recogniser gives them: text, confidence, alternatives."""
+    from dataclasses import replace as dc_replace
+
+    from extract.document import Table
+
+    for block in doc.blocks:
+        if not isinstance(block, Table):
+            continue
+        rows = {c.row for c in block.cells if c.text == row_label}
+        left = dict(replace)  # each printed text replaced once: the first cell that prints it
+        for i, c in enumerate(block.cells):
+            if c.row in rows:
+                text, conf, alts = left.pop(c.text, (c.text, 0.99, ()))
+                block.cells[i] = dc_replace(c, text=text, confidence=conf, alternatives=alts)
+    return doc
+
+
+def test_a_recognised_digit_that_breaks_the_row_total_gives_way_to_the_runner_up():
+    from extract.pipeline import analyse
+    from extract.readers import read
+    from extract.templates import reader_hints
+
+    doc = read(BASE.encode("utf-8"), "scan.txt", reader_hints())
+    # （一）予以公开 prints 5 | 0 | 0 | 0 | 0 | 0 | 5; the recogniser reads the first 5 as 8 (0.99), 5 its runner-up
+    doc = _recognised(doc, {"5": ("8", 0.99, ("5",))}, "（一）予以公开")
+    res = analyse(doc, "r", "scan.txt", 1)
+    facts = {(f.table, f.row, f.column): f for f in res.facts}
+    f = facts[("requests", "granted", "natural_person")]
+    assert (f.value, f.status, f.source) == (5, "inferred", "ocr")
+    total = facts[("requests", "granted", "total")]
+    assert total.source == "ocr" and total.value == 5
+
+
+def test_a_confident_recognised_value_that_breaks_an_identity_is_not_ok():
+    from extract.pipeline import analyse
+    from extract.readers import read
+    from extract.templates import reader_hints
+
+    doc = read(BASE.encode("utf-8"), "scan.txt", reader_hints())
+    doc = _recognised(doc, {"5": ("8", 0.999, ())}, "（一）予以公开")  # no other reading to try
+    res = analyse(doc, "r", "scan.txt", 1)
+    f = {(x.table, x.row, x.column): x for x in res.facts}[("requests", "granted", "natural_person")]
+    assert f.value == 8 and f.status == "ambiguous"

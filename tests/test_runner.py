@@ -80,6 +80,37 @@ def test_a_worker_over_its_memory_limit_is_stopped():
     assert "--memory" in got[1].errors[0].message
 
 
+def _noting(path: str, source: str) -> FileResult:
+    from extract import progress
+
+    for page in (1, 2, 3):
+        progress.note(f"page {page}/3 of {source}")
+    return FileResult(source)
+
+
+def test_notes_sent_while_a_file_is_read_reach_the_parent_in_order():
+    tasks = [Task(i, name, name) for i, name in enumerate(["a", "b"])]
+    notes: list[tuple[str, str]] = []
+    got = dict(run_tasks(tasks, _noting, jobs=1, limits=Limits(seconds=30, memory_mb=300),
+                         on_note=lambda task, text: notes.append((task.source_path, text))))
+    assert sorted(got) == [0, 1] and all(not r.errors for r in got.values())
+    assert notes == [(s, f"page {n}/3 of {s}") for s in ("a", "b") for n in (1, 2, 3)]
+    # without a listener the notes are dropped, and outside a worker they go nowhere
+    assert sorted(dict(run_tasks(tasks, _noting, jobs=2, limits=Limits(seconds=30, memory_mb=300)))) == [0, 1]
+    _noting("x", "x")
+
+
+def test_a_note_shows_on_the_progress_line():
+    import io
+
+    from extract.api import Progress
+    from extract.cli import Display
+
+    log = io.StringIO()
+    Display(stream=log)(Progress(done=0, total=3, note="scan.pdf: OCR page 2/40"), None)
+    assert log.getvalue().startswith("0/3 files") and log.getvalue().rstrip().endswith("scan.pdf: OCR page 2/40")
+
+
 # ---------------------------------------------------------------- determinism and cache
 
 def test_one_worker_and_two_give_identical_outputs(tmp_path):

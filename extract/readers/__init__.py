@@ -33,6 +33,7 @@ READERS: dict[str, Reader] = {
     "docx": _lazy("word", "read_docx"),
     "doc": _lazy("convert", "read_legacy_word"),  # .doc/.wps via LibreOffice
     "rtf": _lazy("convert", "read_rtf"),
+    "image": _lazy("ocr", "read_image"),  # .png .jpg .tif (every page) .bmp, read by OCR
 }
 
 

@@ -16,13 +16,28 @@ _MD = re.compile(r"^(?:#{1,6}\s|\|?\s*:?-{3,}:?\s*\|)", re.M)
 MHTML = re.compile(rb"^\s*(?:[\w-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)*?(?:MIME-Version:|Content-Type:\s*multipart/related)", re.I)
 
 
+# picture files, by their signatures: PNG, JPEG, TIFF (both byte orders, and BigTIFF), BMP, GIF, WebP
+PICTURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+", b"GIF87a",
+            b"GIF89a")
+
+
+def is_picture(data: bytes) -> bool:
+    if data.startswith(PICTURES):
+        return True
+    if data.startswith(b"BM") and len(data) >= 26 and int.from_bytes(data[14:18], "little") in (12, 40, 52, 56, 64, 108, 124):
+        return True  # a BMP: "BM" and a known size of its info header
+    return data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+
+
 def sniff(data: bytes, name: str = "") -> str:
-    """Return ``pdf``, ``docx``, ``doc``, ``rtf``, ``html``, ``md`` or ``txt``; raise when none fits."""
+    """Return ``pdf``, ``docx``, ``doc``, ``rtf``, ``html``, ``md``, ``txt`` or ``image``; raise when none fits."""
     if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ExtractError(EMPTY_FILE, "the file is empty")
     head = data[:1024]
     if b"%PDF-" in head:
         return "pdf"
+    if is_picture(data):
+        return "image"
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:

@@ -17,7 +17,7 @@ def _present(cv: CellValue | None) -> bool:
     return cv is not None and cv.status != "missing"
 
 
-def _terms(ident: Identity, cells: dict[CellKey, CellValue]) -> tuple[tuple[CellKey, ...], tuple[CellKey, ...], str]:
+def identity_terms(ident: Identity, cells: dict[CellKey, CellValue]) -> tuple[tuple[CellKey, ...], tuple[CellKey, ...], str]:
     lhs, rhs, note = ident.lhs, ident.rhs, ""
     for group, stand_in in ident.substitutes:
         if not any(_present(cells.get(k)) for k in group) and all(_present(cells.get(k)) for k in stand_in):
@@ -39,7 +39,7 @@ def run_checks(cells: dict[CellKey, CellValue], template: Template) -> list[Chec
     for ident in template.identities:
         if ident.optional and not any(_present(cells.get(k)) for k in ident.cells):
             continue
-        lhs_keys, rhs_keys, note = _terms(ident, cells)
+        lhs_keys, rhs_keys, note = identity_terms(ident, cells)
         keys = lhs_keys + rhs_keys
         lhs, rhs = _side(lhs_keys, cells), _side(rhs_keys, cells)
         cell_list = ";".join(f"{k.row}/{k.column}" for k in keys)

@@ -18,6 +18,7 @@ from ..settings import SETTINGS
 from ..templates import CellKey, Template
 from .align import Alignment, align
 from .resolve import Resolution, cell_values, propagate, read_line
+from .checks import identity_terms
 from .sums import total
 
 
@@ -32,7 +33,10 @@ class Mapped:
 
 
 def _holds(ident, values: dict[CellKey, CellValue]) -> bool:
-    """The identity holds on these values, blank and dash cells read as 0 (a missing cell: it does not)."""
+    """The identity holds on these values, blank and dash cells read as 0 (a missing cell: it does not);
+    the other format's rows stand in where the report printed them (``checks.identity_terms``)."""
+    lhs_keys, rhs_keys, _ = identity_terms(ident, values)
+
     def side(keys):
         terms = []
         for k in keys:
@@ -42,7 +46,7 @@ def _holds(ident, values: dict[CellKey, CellValue]) -> bool:
             terms.append(cv.value if cv.value is not None else (0 if cv.status in ("blank", "dash") else None))
         return total(terms)
 
-    lhs, rhs = side(ident.lhs), side(ident.rhs)
+    lhs, rhs = side(lhs_keys), side(rhs_keys)
     return lhs is not None and rhs is not None and lhs == rhs
 
 
@@ -53,7 +57,7 @@ def confirm_recognised(values: dict[CellKey, CellValue], template: Template, rec
     for key, cv in values.items():
         if cv.status != "ok" or not (cv.source == "ocr" or recognised_text):
             continue
-        idents = [i for i in template.identities if key in i.cells
+        idents = [i for i in template.identities if key in identity_terms(i, values)[0] + identity_terms(i, values)[1]
                   and not (i.optional and not all(values.get(k) is not None for k in i.cells))]
         failed = [i.id for i in idents if not _holds(i, values)]
         confident = not recognised_text and cv.confidence is not None and cv.confidence >= SETTINGS.ocr_confident

@@ -131,14 +131,16 @@ def _inside(keys: tuple[CellKey, ...], template: Template) -> tuple[list, list]:
 
 
 def _options(vc: ValueCell, text: str) -> list[str]:
-    """A cell's text and, when the recogniser doubted it, its other readings."""
-    if vc.confidence is not None and vc.confidence < SETTINGS.ocr_confident and vc.alternatives:
+    """A recognised cell's text and its other readings (the recogniser's runner-ups), best first."""
+    if vc.confidence is not None and vc.alternatives:
         return [text] + [alt for alt in vc.alternatives if alt != text]
     return [text]
 
 
 def _exact_pieces(texts: list[str], columns: list[Column], slots: list[list[int]], n: int,
                   res: Resolution) -> tuple[Piece, ...]:
+    """One reading of a line's own cells; ``res`` records which slots are merged or refused."""
+    res.merged, res.invalid = set(), {}
     pieces: list[Piece | None] = [None] * n
     for ti, (text, where) in enumerate(zip(texts, slots)):
         if len(where) > 1:  # one printed cell across several of the format's columns says nothing of each
@@ -190,14 +192,29 @@ def read_line(a: Aligned, template: Template, prose: dict[str, frozenset]) -> Re
             combos *= len(o)
         if combos > OCR_OPTIONS:
             options = [o[:1] for o in options]
-        candidates = [Reading(_exact_pieces(list(texts), a.columns, slots, n, res)) for texts in product(*options)]
-        if len(candidates) > 1:  # doubtful OCR'd digits: the identities inside the line choose
-            fitting = [r for r in rank(candidates, ctx) if fits(r, ctx)]
-            pool = fitting or candidates
-            res.candidates = pool
-            res.status = "inferred" if len(fitting) == 1 else "ambiguous"
-            res.notes.append("recognised digits the OCR doubted: " + (
-                "one reading fits the row's identities" if len(fitting) == 1 else "several readings remain"))
+        combos_texts = list(product(*options))
+        candidates = [Reading(_exact_pieces(list(texts), a.columns, slots, n, res)) for texts in combos_texts]
+        chosen_texts = combos_texts[0]
+        if len(candidates) > 1 and ctx.identities and not fits(candidates[0], ctx):
+            # the recognised digits break the row's total: the recogniser's other readings may not
+            fitting = [(r, t) for r, t in zip(candidates, combos_texts) if fits(r, ctx)]
+            if fitting:
+                res.candidates = [r for r, _ in fitting]
+                chosen_texts = fitting[0][1]
+                res.status = "inferred" if len(fitting) == 1 else "ambiguous"
+                res.notes.append("the recognised digits break the row's total; " + (
+                    "one of the recogniser's other readings keeps it" if len(fitting) == 1 else
+                    "several of the recogniser's other readings keep it"))
+            else:
+                res.candidates = candidates[:1] + candidates[1:SETTINGS.max_alternatives + 1]
+                res.status = "ambiguous"
+                res.notes.append("the recognised digits break the row's total, and so do the recogniser's "
+                                 "other readings")
+            _exact_pieces(list(chosen_texts), a.columns, slots, n, res)  # merged/invalid of the chosen reading
+        elif len(candidates) > 1:
+            res.candidates = candidates[:1]  # the recognised reading holds (or nothing inside the line checks it)
+            _exact_pieces(list(chosen_texts), a.columns, slots, n, res)
+            res.status = "ok"
         else:
             res.candidates = candidates
             res.status = "ambiguous" if res.placed == "left" else "ok"

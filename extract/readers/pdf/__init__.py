@@ -5,7 +5,9 @@ Steps (each in its own module):
 1. ``open_pdf``: PDFium opens the file; a password or a broken file is a clear error.
 2. ``scan.scan_page``: one cheap PDFium pass per page: characters with boxes, the rulings a
    reader can see, the number of images.
-3. ``textlayer.check``: no characters at all → ``scanned_pdf``; glyphs without a Unicode map
+3. ``textlayer.check``: a page without characters is a picture: it is read by OCR
+   (``readers/ocr``: the PDF is then ``pdf/ocr``, or ``pdf/text-layer+ocr`` when only some pages
+   are pictures); glyphs without a Unicode map
    → the page is read again with pdfminer (through pdfplumber); still unreadable →
    ``unreadable_text_layer``. Never text that only looks right.
 4. ``grid.page_grids`` + ``grid.fill_text``: pdfplumber's table finder, run only on pages that
@@ -102,7 +104,9 @@ def _paragraphs(pages: list[PageBlocks], all_lines: list[TextLine]) -> list:
     def close() -> None:
         nonlocal open_para
         if open_para:
-            blocks.append(Paragraph(join_lines([ln.text for ln in open_para]), page=open_para[0].page))
+            confs = [ln.confidence for ln in open_para if ln.confidence is not None]
+            blocks.append(Paragraph(join_lines([ln.text for ln in open_para]), page=open_para[0].page,
+                                    confidence=min(confs) if confs else None))
         open_para = None
 
     for page in pages:
@@ -125,9 +129,22 @@ def _paragraphs(pages: list[PageBlocks], all_lines: list[TextLine]) -> list:
 
 def to_table(grid: Grid) -> Table:
     widen_labels(grid)
-    cells = [Cell(c.text, c.r0, c.c0, c.r1 - c.r0, c.c1 - c.c0, c.page, c.bbox)
+    cells = [Cell(c.text, c.r0, c.c0, c.r1 - c.r0, c.c1 - c.c0, c.page, c.bbox, c.confidence, c.alternatives)
              for c in sorted(grid.cells, key=lambda c: (c.r0, c.c0))]
     return Table(cells=cells, page=grid.page)
+
+
+def assemble(pages: list[tuple[PageScan, list[Grid], list[TextLine]]]) -> list:
+    """Pages' tables and lines → document blocks: furniture dropped, tables over page breaks
+    stitched, lines joined into paragraphs. (Shared with the OCR reader, whose pages arrive the same way.)"""
+    dropped = furniture.drop([lines for _, _, lines in pages], [scan for scan, _, _ in pages])
+    laid: list[PageBlocks] = []
+    all_lines: list[TextLine] = []
+    for (scan, grids, _), lines in zip(pages, dropped):
+        all_lines += lines
+        laid.append(_layout(grids, lines, scan.number))
+    _stitch_pages(laid)
+    return _paragraphs(laid, all_lines)
 
 
 def read_pdf(data: bytes, source: str, hints=None) -> Document:
@@ -136,17 +153,24 @@ def read_pdf(data: bytes, source: str, hints=None) -> Document:
         if len(pdf) == 0:
             raise ExtractError(CORRUPT, "the PDF has no pages (the file is damaged or cut short); download it again")
         scans = [scan_page(pdf, i) for i in range(len(pdf))]
+        warnings, pictures = textlayer.check(scans, data)
+        pages = [(s, *page_blocks(s)) for s in scans]
+        if pictures:  # pages without a text layer: read from their image
+            from .. import ocr
+
+            read = [page for _, page in ocr.ocr_pdf_pages(pdf, [n - 1 for n in pictures])]
+            for page in read:
+                pages[page.number - 1] = ocr.page_blocks(page)
+            warnings += ocr.warnings(read)
     finally:
         pdf.close()
-    warnings = textlayer.check(scans, data)
-    pages: list[PageBlocks] = []
-    all_lines: list[TextLine] = []
-    per_page = [page_blocks(s) for s in scans]
-    dropped = furniture.drop([lines for _, lines in per_page], scans)
-    for scan, (grids, _), lines in zip(scans, per_page, dropped):
-        all_lines += lines
-        pages.append(_layout(grids, lines, scan.number))
-    _stitch_pages(pages)
-    blocks = _paragraphs(pages, all_lines)
-    return Document(source=source, format="pdf", blocks=blocks, pages=len(scans), warnings=warnings,
-                    layout="pdf/text-layer")
+    if pictures and len(pictures) == len(scans) and not any(grids or lines for _, grids, lines in pages):
+        from ..ocr import no_text
+
+        raise no_text("the PDF's pages are pictures without a text layer")
+    blocks = assemble(pages)
+    layout = "pdf/ocr" if len(pictures) == len(scans) else "pdf/text-layer+ocr" if pictures else "pdf/text-layer"
+    if pictures and len(pictures) < len(scans):
+        warnings.append(f"page{'s' if len(pictures) > 1 else ''} {', '.join(map(str, pictures))} read by OCR "
+                        "(no text layer)")
+    return Document(source=source, format="pdf", blocks=blocks, pages=len(scans), warnings=warnings, layout=layout)

@@ -40,6 +40,8 @@ class GCell:
     c1: int
     bbox: tuple[float, float, float, float]  # x0, top, x1, bottom
     page: int
+    confidence: float | None = None  # recognised from an image (OCR): the lowest character probability
+    alternatives: tuple[str, ...] = ()  # OCR: other readings of the text, best first
 
 
 @dataclass

@@ -93,6 +93,7 @@ class TextLine:
     bottom: float
     page: int
     size: float  # median character height
+    confidence: float | None = None  # recognised from an image (OCR); None from a text layer
 
 
 def text_lines(chars: list[Char], page: int) -> list[TextLine]:

@@ -99,6 +99,9 @@ def drop_repeated_header(a: Grid, b: Grid) -> None:
 
 def _merge_down(upper: GCell, lower: GCell, cells: list[GCell]) -> None:
     upper.text = join_lines([upper.text, lower.text])
+    if lower.confidence is not None:  # OCR: the joined text is as sure as its least sure part
+        upper.confidence = lower.confidence if upper.confidence is None else min(upper.confidence, lower.confidence)
+        upper.alternatives = ()
     upper.r1 = max(upper.r1, lower.r1)
     cells.remove(lower)
 

@@ -1,6 +1,7 @@
 """Is the text layer there, and can it be trusted?
 
-- No characters on any page: the PDF is pictures of pages (``scanned_pdf``).
+- A page without characters (or with a few and an image) is a picture of a page: it is read by
+  OCR (``readers/ocr``).
 - Characters whose font has no Unicode map (PDFium flags them; pdfminer writes
   ``(cid:123)``; some fonts give U+FFFD or private-use code points): the page is read again
   with the other text source, pdfminer through pdfplumber. If that is no better, the report
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import io
 
-from ...errors import SCANNED_PDF, UNREADABLE_TEXT_LAYER, ExtractError
+from ...errors import UNREADABLE_TEXT_LAYER, ExtractError
 from .scan import Char, PageScan, bad_char
 
 MAX_BAD = 0.01  # share of a page's characters that may be unreadable (a symbol bullet, say)
@@ -38,19 +39,14 @@ def _picture(s: PageScan) -> bool:
     return len([c for c in s.chars if not c.text.isspace()]) < FEW and (s.images > 0 or not s.chars)
 
 
-def check(scans: list[PageScan], data: bytes) -> list[str]:
-    """Raise when there is no usable text layer; swap in pdfminer's text where it reads better."""
-    if all(_picture(s) for s in scans):
-        images = sum(s.images for s in scans)
-        raise ExtractError(SCANNED_PDF, "no text layer: scanned PDF" +
-                           (f" ({images} images on {len(scans)} pages)" if images else "") +
-                           "; run OCR on it first (for example ocrmypdf) and read the result")
-    warnings = []
+def check(scans: list[PageScan], data: bytes) -> tuple[list[str], list[int]]:
+    """Warnings, and the pages (1-based) that are pictures without a text layer (to be read by OCR);
+    raise when a text layer is there but cannot be trusted. Swaps in pdfminer's text where it reads better."""
+    warnings: list[str] = []
     failed = []
+    pictures = [s.number for s in scans if _picture(s)]
     for s in scans:
-        if not unreadable(s.chars):
-            if _picture(s) and s.images:
-                warnings.append(f"page {s.number} is a picture without text (its tables, if any, were not read)")
+        if s.number in pictures or not unreadable(s.chars):
             continue
         try:
             other = pdfminer_chars(data, s.number)
@@ -66,4 +62,4 @@ def check(scans: list[PageScan], data: bytes) -> list[str]:
         raise ExtractError(UNREADABLE_TEXT_LAYER, f"text layer unreadable: font without Unicode map (page {pages}); "
                            "the characters cannot be turned into text reliably, so no numbers were read; "
                            "run OCR on the pages or get a better copy of the report")
-    return warnings
+    return warnings, pictures
