@@ -1,41 +1,60 @@
 """The Python API; the command line (``cli.py``) only parses arguments and calls these.
 
 ``run`` reads every report under its inputs and writes the tables:
-1. ``discover``: files under each input, in a stable order (the output folder excluded).
-2. hash every file; the same bytes twice are read once (the copy gets a ``duplicate_file`` row).
-3. files not in the cache (or all, with ``force``) go to worker processes with time and memory
-   limits (``workers``); each result is cached as soon as it arrives, so a killed run loses
-   nothing it finished.
-4. results are streamed, in input order, into staged tables that replace the previous outputs
-   as a set (``writers``).
+1. ``discover``: files under each input, in a stable order (the output folder, hidden files,
+   links and unreadable folders left out — each of the last with an ``errors`` row saying so).
+2. ``plan``: a file unchanged since an earlier run (same size, times and inode) is taken from the
+   cache without being read; a file larger than any report gets its error row without being read.
+3. the other files go to worker processes with time and memory limits (``workers``, or a cluster:
+   ``executors``); each worker reads, hashes the bytes it read, runs every stage and packs the
+   result (``tasks``); the parent keeps each packed result in the cache as it arrives, so a killed
+   run loses nothing it finished, and keeps only a small ``meta`` of it.
+4. ``pair``: which report is another of the same agency-year (duplicates: the panel keeps one) and
+   which is the same agency's previous year.
+5. one pass in input order streams every packed result into staged tables, adding the cross-year
+   checks and text reuse; the staged set replaces the previous outputs as a whole (``writers``).
 """
 from __future__ import annotations
 
+import fnmatch
 import os
+import stat as stat_mod
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .cache import Cache, file_hash
-from .errors import DUPLICATE
-from .pipeline import process_bytes
-from .results import ErrorRecord, FileResult
-from .stages.corpus import link_previous, panel_row, place, predecessors
+from .cache import Cache
+from .errors import CACHE_LOST, DUPLICATE, FILE_TOO_LARGE, NOT_A_FILE, SYMLINK_SKIPPED, UNREADABLE_FOLDER
+from .packing import BadPacked, Packed, relocated, unpack
+from .results import FileResult
+from .stages.corpus import duplicate_groups, linked, predecessors
+from .tasks import MAX_FILE_MB, Outcome, error_outcome, outcome, run_file
 from .workers import Limits, PoolStats, Task, run_tasks
-from .writers import OutputLock, RecoveryError, recover
+from .writers import LockError, OutputLock, RecoveryError, recover
 
-MAX_FILE_MB = 512
+PREVIOUS_KEPT = 256  # packed results kept for pairing with the next year's report (series are near each other)
 
 
 class RunError(Exception):
     """The run itself cannot be done (not a bad file: those become errors rows)."""
 
 
+class Interrupted(KeyboardInterrupt):
+    """The run was stopped (Ctrl-C); ``committed`` says whether the new outputs had already replaced
+    the previous ones as a whole."""
+
+    def __init__(self, committed: bool):
+        super().__init__("interrupted")
+        self.committed = committed
+
+
 @dataclass
 class InputFile:
     path: Path
     source_path: str  # relative to the INPUT it was found under, with / separators
+    skip: tuple[str, str] | None = None  # (code, message): not read, with an errors row
 
 
 @dataclass
@@ -72,42 +91,113 @@ class Summary:
     read: int = 0
     cached: int = 0
     duplicates: int = 0
+    same_report: int = 0  # reports of an agency-year already read from another file
+    skipped: int = 0
     seconds: float = 0.0
     written: list[Path] = field(default_factory=list)
 
     def text(self) -> str:
-        return (f"{self.files} files: {self.ok} reports ok, {self.partial} partial, {self.failed} failed; "
-                f"{self.errors} errors; {self.checks_failed} checks failed, {self.checks_warned} warnings; "
-                f"{self.read} read, {self.cached} from cache" +
-                (f", {self.duplicates} duplicate files" if self.duplicates else "") +
+        def n(count: int, one: str, many: str | None = None) -> str:
+            return f"{count} {one if count == 1 else (many or one + 's')}"
+
+        return (f"{n(self.files, 'file')}: {self.ok} reports ok, {self.partial} partial, {self.failed} failed; "
+                f"{n(self.errors, 'error')}; {n(self.checks_failed, 'check')} failed, "
+                f"{n(self.checks_warned, 'warning')}; {self.read} read, {self.cached} from cache" +
+                (f", {n(self.duplicates, 'duplicate file')}" if self.duplicates else "") +
+                (f", {n(self.same_report, 'second copy', 'second copies')} of a report" if self.same_report else "") +
+                (f", {self.skipped} skipped" if self.skipped else "") +
                 (f" (largest worker {self.worker_peak_mb:.0f} MB)" if self.worker_peak_mb else "") +
                 f"; {self.seconds:.1f} s. Outputs in {self.out}/")
 
+    def as_dict(self) -> dict:
+        return {k: (str(v) if isinstance(v, Path) else [str(x) for x in v] if k == "written" else v)
+                for k, v in self.__dict__.items()}
 
-def discover(inputs: Iterable[str | os.PathLike], exclude: Path | None = None) -> list[InputFile]:
-    """Files under each INPUT (folders searched recursively, hidden files skipped), in a stable order."""
+
+# ------------------------------------------------------------------ 1. discover
+
+
+def _display(path: str) -> str:
+    """A path as text every writer can hold (a name with invalid UTF-8 bytes gets U+FFFD)."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _wanted(rel: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    if include and not any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(name, g) for g in include):
+        return False
+    return not any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(name, g) for g in exclude)
+
+
+def discover(inputs: Iterable[str | os.PathLike], exclude: Path | None = None, *, follow_symlinks: bool = False,
+             include: tuple[str, ...] = (), skip: tuple[str, ...] = ()) -> list[InputFile]:
+    """Files under each INPUT (folders searched recursively), in a stable order. Hidden files and the
+    output folder are left out silently; links (unless ``follow_symlinks``), folders that cannot be
+    read and things that are not files come with a ``skip`` reason (an errors row)."""
     found: list[InputFile] = []
-    skip = exclude.resolve() if exclude is not None else None
+    out = exclude.resolve() if exclude is not None else None
     for raw in inputs:
         root = Path(raw)
         if root.is_file():
-            found.append(InputFile(root, root.name))
-        elif root.is_dir():
-            for p in sorted(root.rglob("*")):
-                rel = p.relative_to(root)
-                if any(part.startswith(".") for part in rel.parts) or not p.is_file():
-                    continue
-                if skip is not None and skip in p.resolve().parents:
-                    continue
-                found.append(InputFile(p, rel.as_posix()))
-        else:
+            found.append(InputFile(root, _display(root.name)))
+            continue
+        if not root.is_dir():
             raise FileNotFoundError(f"input not found: {root}")
+
+        def walk(folder: Path, rel: str) -> None:
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError as exc:
+                found.append(InputFile(folder, _display(rel or "."), (UNREADABLE_FOLDER, f"the folder could not be "
+                                                                      f"read ({exc.strerror or exc}): files in it were "
+                                                                      "not read")))
+                return
+            for e in entries:
+                if e.name.startswith("."):
+                    continue
+                path, name = Path(e.path), (f"{rel}/{e.name}" if rel else e.name)
+                shown = _display(name)
+                if out is not None and (path.resolve() == out or out in path.resolve().parents):
+                    continue
+                try:
+                    link = e.is_symlink()
+                    if link and not follow_symlinks:
+                        kind = "folder" if e.is_dir() else "file"
+                        found.append(InputFile(path, shown, (SYMLINK_SKIPPED, f"a link to a {kind} outside the "
+                                                             "input was not followed (give --follow-symlinks to "
+                                                             "read what links point to)")))
+                        continue
+                    if e.is_dir(follow_symlinks=follow_symlinks):
+                        walk(path, name)
+                    elif e.is_file(follow_symlinks=follow_symlinks):
+                        if _wanted(shown, include, skip):
+                            found.append(InputFile(path, shown))
+                    elif _wanted(shown, include, skip):
+                        found.append(InputFile(path, shown, (NOT_A_FILE, "not a regular file (a device, pipe or "
+                                                             "socket): not read")))
+                except OSError as exc:
+                    found.append(InputFile(path, shown, ("unreadable_file", f"could not be examined: "
+                                                         f"{exc.strerror or exc}")))
+
+        walk(root, "")
     return found
 
 
+def _check_out(out: Path, inputs: list) -> None:
+    """Refuse an output folder that is, or holds, an input folder (its tables would land among the reports)."""
+    o = out.resolve()
+    for raw in inputs:
+        p = Path(raw)
+        if p.is_dir():
+            r = p.resolve()
+            if r == o or o in r.parents:
+                raise RunError(f"the output folder {out} is the input folder {raw} or holds it: choose an output "
+                               "folder outside the reports (e.g. --out outputs)")
+
+
 def warm_up(cache_dir: Path | None = None) -> None:
-    """Load what every worker needs (jieba's dictionary) once, before the workers fork; jieba keeps
-    its dictionary cache in ``cache_dir`` (inside the output folder) rather than the system's temp."""
+    """Load what every worker needs (jieba's dictionary, the gazetteer) once, before the workers fork;
+    jieba keeps its dictionary cache in ``cache_dir`` rather than the system's temp."""
     from .stages.reuse import _jieba
 
     previous = os.environ.get("EXTRACT_CACHE_DIR")
@@ -123,31 +213,49 @@ def warm_up(cache_dir: Path | None = None) -> None:
 
 
 def process_path(path: str, source_path: str) -> FileResult:
-    """Read one file from disk and run every stage (what a worker does)."""
+    """Read one file from disk and run every stage, as a FileResult (``extract inspect``, tests)."""
+    from .pipeline import process_bytes
+    from .results import ErrorRecord
+
     try:
         size = os.path.getsize(path)
         if size > MAX_FILE_MB * 2**20:
             res = FileResult(source_path)
-            res.errors.append(ErrorRecord(source_path, "read", "file_too_large",
-                                          f"the file is {size / 2**20:.0f} MB, over the {MAX_FILE_MB} MB limit for one report"))
+            res.errors.append(ErrorRecord(source_path, "read", FILE_TOO_LARGE,
+                                          f"the file is {size / 2**20:.0f} MB, over the {MAX_FILE_MB} MB limit"))
             return res
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as exc:
         res = FileResult(source_path)
-        res.errors.append(ErrorRecord(source_path, "read", "unreadable_file", f"the file could not be read: {exc.strerror or exc}"))
+        res.errors.append(ErrorRecord(source_path, "read", "unreadable_file",
+                                      f"the file could not be read: {exc.strerror or exc}"))
         return res
     return process_bytes(data, source_path)
 
 
+# ------------------------------------------------------------------ the run
+
+
 def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs", *, jobs: int | None = None,
         force: bool = False, timeout: float = 120.0, memory_mb: int = 2048,
-        progress: Callable[[Progress, FileResult | None], None] | None = None) -> Summary:
-    """Read every report under ``inputs`` and write the tidy tables to ``out``."""
+        progress: Callable[[Progress, FileResult | None], None] | None = None,
+        cache_dir: str | os.PathLike | None = None, follow_symlinks: bool = False,
+        include: Iterable[str] = (), exclude: Iterable[str] = (), executor=None) -> Summary:
+    """Read every report under ``inputs`` and write the tidy tables to ``out``.
+
+    ``cache_dir``: where results of unchanged files are kept (default ``OUT/.cache``); ``include`` /
+    ``exclude``: glob patterns of file names or relative paths; ``executor``: where files are read
+    (``executors.local`` by default, or a cluster executor)."""
     started = time.monotonic()
     out = Path(out)
     inputs = list(inputs)
-    items = discover(inputs, exclude=out)
+    for raw in inputs:
+        if not Path(raw).exists():
+            raise FileNotFoundError(f"input not found: {raw}")
+    _check_out(out, inputs)
+    items = discover(inputs, exclude=out, follow_symlinks=follow_symlinks, include=tuple(include),
+                     skip=tuple(exclude))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -156,119 +264,187 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
         raise RunError(f"the output folder {out} is not writable")
     jobs = jobs or os.cpu_count() or 1
     lock = OutputLock(out)
-    if not lock.acquire():
-        raise RunError(f"another run (process {lock.holder()}) is writing to {out}; wait for it to finish")
+    try:
+        if not lock.acquire():
+            raise RunError(f"another run (process {lock.holder()}) is writing to {out}; wait for it to finish")
+    except LockError as exc:
+        raise RunError(str(exc)) from exc
+    committed = False
     try:
         try:
             recover(out)
         except RecoveryError as exc:
             raise RunError(str(exc)) from exc
-        # nothing is written outside the output folder: the workers' temporary files (LibreOffice's
-        # conversions) and jieba's dictionary cache go under OUT/.cache too
-        scratch = (out / ".cache" / "tmp").resolve()
+        root = Path(cache_dir) if cache_dir is not None else out / ".cache"
+        scratch = (out / ".cache" / "tmp").resolve()  # the workers' temporary files (LibreOffice, OCR models)
         scratch.mkdir(parents=True, exist_ok=True)
-        cache = Cache(out / ".cache" / "results")
-        digests: list[str | None] = []
-        first_seen: dict[str, int] = {}
-        for item in items:
-            try:
-                digests.append(file_hash(item.path))
-            except OSError:
-                digests.append(None)
-        state = Progress(total=len(items))
-        todo = []
-        for i, (item, digest) in enumerate(zip(items, digests)):
-            if digest is not None and digest in first_seen:
-                continue  # a copy: reported when the tables are written
-            if digest is not None:
-                first_seen[digest] = i
-            if digest is None or force or not cache.has(digest):
-                todo.append(Task(i, str(item.path), item.source_path))
-        duplicates = len(items) - len(first_seen) - sum(1 for d in digests if d is None)
-        state.cached = state.done = len(items) - len(todo) - duplicates
-        state.total = len(items) - duplicates
-        if progress:
-            progress(state, None)
-        fresh: dict[int, FileResult] = {}  # results not cacheable (limits, unreadable) kept until written
-        pool = PoolStats()
-        if todo:
-            warm_up(out / ".cache" / "jieba")  # shared by every forked worker instead of loaded by each
-        def on_note(task: Task, text: str) -> None:
-            state.note = f"{task.source_path}: {text}"
-            if progress:
-                progress(state, None)
-            state.note = ""
-
-        for index, result in run_tasks(todo, process_path, jobs, Limits(timeout, memory_mb), stats=pool,
-                                       scratch=str(scratch), on_note=on_note):
-            digest = digests[index]
-            if digest is None or not cache.put(digest, result):
-                fresh[index] = result
-            state.done += 1
-            state.failed += bool(result.errors)
-            if progress:
-                progress(state, result)
-        summary = Summary(out, files=len(items), read=len(todo), cached=state.cached, duplicates=duplicates,
-                          worker_peak_mb=pool.peak_mb)
-
-        def load(i: int) -> FileResult:
-            result = fresh.get(i) or (cache.get(digests[i]) if digests[i] else None)
-            if result is None:  # pragma: no cover - cache unreadable between write and read
-                result = process_path(str(items[i].path), items[i].source_path)
-            _relocate(result, items[i].source_path)
-            place(result)
-            return result
-
-        # which report follows which: a small index, then one streamed pass that writes everything
-        keys = {}
-        for i, digest in enumerate(digests):
-            if digest is None or first_seen.get(digest) == i:
-                rep = load(i).report
-                if rep is not None and rep.agency_id and rep.year:
-                    keys[i] = (rep.agency_id, rep.year)
-        previous = predecessors(keys)
-        from .writers import OutputWriter  # pandas, pyarrow, DuckDB: only once the workers are done
-
-        writer = OutputWriter(out)
+        cache = Cache(root / "results")
+        summary = Summary(out, files=len(items))
+        digests, metas, fresh = _read_all(items, cache, force, jobs, timeout, memory_mb, progress, scratch, root,
+                                          summary, executor)
+        writer = _write_all(out, items, digests, metas, fresh, cache, summary)
         try:
-            for i, (item, digest) in enumerate(zip(items, digests)):
-                if digest is not None and first_seen.get(digest) != i:
-                    first = items[first_seen[digest]].source_path
-                    result = FileResult(item.source_path)
-                    result.errors.append(ErrorRecord(item.source_path, "run", DUPLICATE,
-                                                     f"same content as {first} (report {digest[:16]}); read once",
-                                                     digest[:16]))
-                else:
-                    result = load(i)
-                    if i in previous:
-                        link_previous(result, load(previous[i]))
-                _count(summary, result)
-                writer.add(result)
-                if result.report is not None:
-                    writer.add_row("panel", panel_row(result))
-            summary.written = writer.commit()
-        except BaseException:
-            writer.abort()
-            raise
+            cache.save_index()
+        except OSError:
+            pass
+        committed = True
+    except Interrupted:
+        raise
+    except KeyboardInterrupt as exc:
+        raise Interrupted(committed) from exc
     finally:
         lock.release()
+    summary.written = writer
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _relocate(result: FileResult, source_path: str) -> None:
-    """A cached result may come from the same bytes under another name: give it this file's path."""
-    result.source_path = source_path
-    if result.report:
-        result.report.source_path = source_path
-    for e in result.errors:
-        e.source_path = source_path
+def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, scratch: Path, root: Path,
+              summary: Summary, executor):
+    """Every file's digest and meta: from the cache when unchanged, else read by the workers."""
+    digests: list[str] = [""] * len(items)
+    metas: list[dict | None] = [None] * len(items)
+    fresh: dict[int, bytes] = {}  # packed results not kept in the cache (limits, unreadable): kept until written
+    stats: dict[int, os.stat_result] = {}
+    todo = []
+    for i, item in enumerate(items):
+        if item.skip is not None:
+            continue
+        try:
+            st = os.stat(item.path)
+        except OSError:
+            st = None
+        if st is not None and st.st_size > MAX_FILE_MB * 2**20:
+            o = error_outcome(item.source_path, "read", FILE_TOO_LARGE,
+                              f"the file is {st.st_size / 2**20:.0f} MB, over the {MAX_FILE_MB} MB limit for one "
+                              "report")
+            fresh[i], metas[i] = o.blob, o.meta
+            continue
+        if st is not None:
+            stats[i] = st
+            hit = None if force else cache.known(str(item.path), st)
+            if hit is not None:
+                digests[i], metas[i] = hit
+                continue
+        todo.append(Task(i, str(item.path), item.source_path))
+    state = Progress(total=len([x for x in items if x.skip is None]))
+    state.cached = state.done = state.total - len(todo)
+    summary.read, summary.cached = len(todo), state.cached
+    if progress:
+        progress(state, None)
+    pool = PoolStats()
+    if todo:
+        warm_up(root / "jieba")
+
+    def on_note(task: Task, text: str) -> None:
+        state.note = f"{task.source_path}: {text}"
+        if progress:
+            progress(state, None)
+        state.note = ""
+
+    if executor is None:
+        results = run_tasks(todo, run_file, jobs, Limits(timeout, memory_mb), stats=pool, scratch=str(scratch),
+                            on_note=on_note)
+    else:
+        results = executor.run(todo, Limits(timeout, memory_mb), stats=pool, on_note=on_note)
+    for index, got in results:
+        o = got if isinstance(got, Outcome) else outcome(got)  # a limit or crash the parent recorded
+        digests[index], metas[index] = o.digest, o.meta
+        if o.digest and o.meta.get("cacheable"):
+            cache.put(o.digest, o.blob)
+            cache.remember(str(items[index].path), stats.get(index), o.digest, o.meta)
+        else:
+            fresh[index] = o.blob
+        state.done += 1
+        state.failed += bool(o.meta.get("errors"))
+        if progress:
+            progress(state, None)
+    summary.worker_peak_mb = pool.peak_mb
+    return digests, metas, fresh
 
 
-def _count(summary: Summary, result: FileResult) -> None:
-    if result.report:
-        status = result.report.status
-        setattr(summary, status, getattr(summary, status) + 1)
-        summary.checks_failed += sum(1 for c in result.checks if c.status == "fail")
-        summary.checks_warned += sum(1 for c in result.checks if c.status == "warn")
-    summary.errors += len(result.errors)
+def _rank(meta: dict) -> tuple:
+    return (-meta.get("cells_found", 0), meta.get("checks_failed", 0))
+
+
+def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: Summary) -> list[Path]:
+    first_seen: dict[str, int] = {}
+    for i, d in enumerate(digests):
+        if d and d not in first_seen:
+            first_seen[d] = i
+    keys = {i: (m["agency_id"], m["year"]) for i, m in enumerate(metas)
+            if m and m.get("report") and m.get("agency_id") and m.get("year") and first_seen.get(digests[i], i) == i}
+    same = duplicate_groups(keys, {i: _rank(metas[i]) for i in keys})
+    previous = predecessors({i: k for i, k in keys.items() if i not in same})
+    wanted_later = set(previous.values())
+    kept: OrderedDict[int, Packed] = OrderedDict()
+
+    def packed(i: int) -> Packed | None:
+        if i in kept:
+            return kept[i]
+        blob = fresh.get(i) or (cache.get(digests[i]) if digests[i] else None)
+        if blob is None:
+            return None
+        try:
+            p = relocated(unpack(blob), items[i].source_path)
+        except BadPacked:
+            cache.drop(digests[i])
+            return None
+        if i in wanted_later:
+            kept[i] = p
+            if len(kept) > PREVIOUS_KEPT:
+                kept.popitem(last=False)
+        return p
+
+    from .writers import OutputWriter  # pyarrow and DuckDB writers: only once the workers are done
+
+    writer = OutputWriter(out)
+    try:
+        for i, item in enumerate(items):
+            if item.skip is not None:
+                o = error_outcome(item.source_path, "discover", *item.skip)
+                p = unpack(o.blob)
+                summary.skipped += 1
+            elif digests[i] and first_seen.get(digests[i]) != i:
+                first = items[first_seen[digests[i]]].source_path
+                p = unpack(error_outcome(item.source_path, "run", DUPLICATE, f"same content as {first} "
+                                         f"(report {digests[i][:16]}); read once", digests[i]).blob)
+                summary.duplicates += 1
+            else:
+                p = packed(i)
+                if p is None:
+                    p = unpack(error_outcome(item.source_path, "run", CACHE_LOST,
+                                             "the result of this file was lost from the cache during the run; "
+                                             "run again", digests[i]).blob)
+            extra: list[dict] = []
+            if p.report is not None:
+                if i in same:
+                    p.report["duplicate_of"] = metas[same[i]]["report_id"]
+                    p.report["note"] = "; ".join(x for x in (p.report.get("note", ""), (
+                        f"the same agency and year as {items[same[i]].source_path}, which the panel keeps")) if x)
+                    summary.same_report += 1
+                if i in previous:
+                    prev = packed(previous[i])
+                    if prev is not None and prev.report is not None:
+                        for c in linked(p.report, p.link, p.sections, prev.report, prev.link):
+                            from dataclasses import asdict
+
+                            extra.append({"report_id": p.report_id, "source_path": p.source_path, **asdict(c)})
+            _count(summary, p, extra)
+            writer.add_packed(p, extra, panel=i not in same)
+        return writer.commit()
+    except BaseException as exc:
+        writer.abort()
+        if isinstance(exc, KeyboardInterrupt) and writer.committed:
+            raise Interrupted(True) from exc
+        raise
+
+
+def _count(summary: Summary, p: Packed, extra: list[dict]) -> None:
+    if p.report is not None:
+        status = p.report.get("status", "failed")
+        if status in ("ok", "partial", "failed"):
+            setattr(summary, status, getattr(summary, status) + 1)
+        summary.checks_failed += p.counts.get("checks_failed", 0)
+        summary.checks_warned += p.counts.get("checks_warned", 0) + sum(1 for c in extra if c["status"] == "warn")
+    summary.errors += len(p.errors)

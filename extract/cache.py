@@ -5,31 +5,34 @@ package's source and the readers' libraries, so any change to the code (or a ``-
 everything again. Results that hit a time or memory limit are not kept: the machine may have been
 busy.
 
-An entry is data, never code: ``MAGIC``, the SHA-256 of the payload, then the payload (the result as
-JSON, zlib-compressed). An entry that is too large, fails its checksum, does not inflate within its
-bound or is not a result this tool wrote counts as absent (the file is read again) and is removed —
-so an output folder prepared by someone else cannot run code or plant values through its cache.
+An entry is a packed result (``packing``): data with a checksum, never code. An entry that is too
+large, fails its checksum or is not a result this tool wrote counts as absent and is removed — so an
+output folder prepared by someone else cannot run code or plant values through its cache.
+
+``stats.json`` remembers, per file path, the size, times and inode it had when last hashed and
+the result's small ``meta``: an unchanged file is neither read nor hashed again (a file whose size,
+mtime, ctime or inode changed is).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
 import shutil
-import zlib
 from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
-from .results import BadData, FileResult, from_data, to_data
 
-# results that depend on this machine's state rather than the file: read again next time
-NOT_CACHED = {"time_limit", "memory_limit", "worker_crash", "internal_error", "unreadable_file", "needs_converter"}
 LIBRARIES = ("pdfplumber", "pypdfium2", "python-docx", "beautifulsoup4", "lxml", "markdown-it-py", "jieba",
-             "charset-normalizer", "rapidocr", "onnxruntime", "opencv-python-headless")
-MAGIC = b"extract-result-1\n"
+             "charset-normalizer", "rapidocr", "onnxruntime", "opencv-python-headless", "cpca", "pyarrow")
 MAX_ENTRY = 64 << 20  # compressed bytes of one entry; a report's result is tens of KB
-MAX_INFLATED = 256 << 20
+MAX_INDEX = 256 << 20
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+_META_TYPES = {"source_path": str, "report_id": str, "agency_id": str, "template": str, "status": str,
+               "published": str, "cells_found": int, "checks_failed": int, "checks_warned": int, "errors": int,
+               "report": bool, "cacheable": bool}
 
 
 @lru_cache(maxsize=1)
@@ -65,26 +68,13 @@ def file_hash(path: Path, limit: int | None = None) -> str:
     return h.hexdigest()
 
 
-def encode(result: FileResult) -> bytes:
-    payload = zlib.compress(json.dumps(to_data(result), ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 3)
-    return MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+def stat_key(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
 
 
-def decode(blob: bytes) -> FileResult | None:
-    """The result an entry holds, or None when the entry is not one this tool wrote whole."""
-    if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 65:
-        return None
-    digest, payload = blob[len(MAGIC):len(MAGIC) + 64], blob[len(MAGIC) + 65:]
-    if blob[len(MAGIC) + 64:len(MAGIC) + 65] != b"\n" or hashlib.sha256(payload).hexdigest().encode() != digest:
-        return None
-    try:
-        inflater = zlib.decompressobj()
-        raw = inflater.decompress(payload, MAX_INFLATED)
-        if inflater.unconsumed_tail or not inflater.eof:
-            return None
-        return from_data(json.loads(raw.decode("utf-8")))
-    except (zlib.error, UnicodeDecodeError, ValueError, BadData, TypeError, RecursionError):
-        return None
+def valid_meta(meta) -> bool:
+    return isinstance(meta, dict) and all(isinstance(meta.get(k), t) for k, t in _META_TYPES.items()) and (
+        meta.get("year") is None or isinstance(meta.get("year"), int))
 
 
 class Cache:
@@ -97,43 +87,80 @@ class Cache:
         for old in self.root.iterdir():  # results of older code versions are of no further use
             if old.is_dir() and not old.is_symlink() and old != self.dir:
                 shutil.rmtree(old, ignore_errors=True)
+        self.stats: dict[str, list] = self._load_index()
+
+    # ---------------------------------------------------------------- entries
 
     def _path(self, digest: str) -> Path:
-        return self.dir / digest[:2] / f"{digest}.result"
+        return self.dir / digest[:2] / f"{digest}.packed"
 
     def has(self, digest: str) -> bool:
         path = self._path(digest)
-        return path.is_file() and not path.is_symlink()
+        return bool(_DIGEST.match(digest)) and path.is_file() and not path.is_symlink()
 
-    def get(self, digest: str) -> FileResult | None:
-        """The kept result, or None (absent, or not an entry this tool wrote whole: then it is removed)."""
-        path = self._path(digest)
+    def get(self, digest: str) -> bytes | None:
+        """The kept entry's bytes (checked when unpacked), or None."""
+        if not _DIGEST.match(digest):
+            return None
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+            fd = os.open(self._path(digest), os.O_RDONLY | os.O_NOFOLLOW)
         except OSError:
             return None
         with os.fdopen(fd, "rb") as fh:
             blob = fh.read(MAX_ENTRY + 1)
-        result = decode(blob) if len(blob) <= MAX_ENTRY else None
-        if result is None:
+        if len(blob) > MAX_ENTRY:
             self.drop(digest)
-        return result
+            return None
+        return blob
 
     def drop(self, digest: str) -> None:
-        try:
-            self._path(digest).unlink()
-        except OSError:
-            pass
+        if _DIGEST.match(digest):
+            try:
+                self._path(digest).unlink()
+            except OSError:
+                pass
 
-    def put(self, digest: str, result: FileResult) -> bool:
-        """Keep a result; False when it is of a kind not kept (a limit was hit)."""
-        if any(e.code in NOT_CACHED for e in result.errors):
-            return False
+    def put(self, digest: str, blob: bytes) -> None:
+        if not _DIGEST.match(digest):
+            return
         path = self._path(digest)
         path.parent.mkdir(exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(encode(result))
+            fh.write(blob)
         os.replace(tmp, path)
-        return True
+
+    # ---------------------------------------------------------------- what each path held last time
+
+    def _load_index(self) -> dict[str, list]:
+        try:
+            fd = os.open(self.dir / "stats.json", os.O_RDONLY | os.O_NOFOLLOW)
+            with os.fdopen(fd, "rb") as fh:
+                raw = fh.read(MAX_INDEX + 1)
+            data = json.loads(raw.decode("utf-8")) if len(raw) <= MAX_INDEX else {}
+        except (OSError, ValueError, UnicodeDecodeError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, list) and len(v) == 3
+                and isinstance(v[0], list) and all(isinstance(x, int) for x in v[0]) and isinstance(v[1], str)
+                and _DIGEST.match(v[1]) and valid_meta(v[2])}
+
+    def known(self, path: str, st: os.stat_result) -> tuple[str, dict] | None:
+        """(digest, meta) of a file unchanged since it was hashed, when its entry is still kept."""
+        entry = self.stats.get(path)
+        if entry is None or entry[0] != stat_key(st) or not self.has(entry[1]):
+            return None
+        return entry[1], entry[2]
+
+    def remember(self, path: str, st: os.stat_result | None, digest: str, meta: dict) -> None:
+        if st is not None and digest and meta.get("cacheable"):
+            self.stats[path] = [stat_key(st), digest, meta]
+
+    def save_index(self) -> None:
+        tmp = self.dir / f"stats.json.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(self.stats, fh, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, self.dir / "stats.json")

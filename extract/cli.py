@@ -70,6 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--memory", type=int, default=2048, metavar="MB",
                      help="memory limit per worker (default: 2048); a file over it becomes an errors row")
     run.add_argument("--quiet", action="store_true", help="no progress, only the final summary")
+    run.add_argument("--cache-dir", metavar="DIR",
+                     help="keep the results of unchanged files in DIR instead of OUT/.cache (one cache for many runs)")
+    run.add_argument("--include", action="append", default=[], metavar="GLOB",
+                     help="read only files whose name or relative path matches GLOB (repeatable), e.g. '*.pdf'")
+    run.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                     help="leave out files whose name or relative path matches GLOB (repeatable)")
+    run.add_argument("--follow-symlinks", action="store_true",
+                     help="read files and folders that links in the input point to (default: skip them with a note)")
+    run.add_argument("--summary-json", metavar="FILE", help="also write the run's summary as JSON to FILE")
     audit = sub.add_parser("audit", help="write one self-contained HTML page auditing a run's outputs",
                            description="Write an offline HTML page for the outputs in DIR: reports by year and format, "
                                        "every failed check with its cells, requests and outcomes per agency over "
@@ -122,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         summary = api.run(args.inputs, args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
-                          memory_mb=args.memory, progress=Display(quiet=args.quiet))
+                          memory_mb=args.memory, progress=Display(quiet=args.quiet), cache_dir=args.cache_dir,
+                          include=args.include, exclude=args.exclude, follow_symlinks=args.follow_symlinks)
     except FileNotFoundError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
@@ -132,8 +142,17 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"Error: cannot write outputs to {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("Error: interrupted; the previous outputs are unchanged", file=sys.stderr)
+    except api.Interrupted as exc:
+        print("Error: interrupted; " + ("the new outputs were complete and are in place" if exc.committed else
+                                        "the previous outputs are unchanged (files read so far are kept in the "
+                                        "cache for the next run)"), file=sys.stderr)
         return 130
+    if summary.files == 0:
+        print(f"Warning: no files found under {', '.join(args.inputs)}", file=sys.stderr)
+    if args.summary_json:
+        import json
+
+        with open(args.summary_json, "w", encoding="utf-8") as fh:
+            json.dump(summary.as_dict(), fh, ensure_ascii=False, indent=2)
     print(summary.text())
     return 0

@@ -93,6 +93,7 @@ class ReportRecord:
     bytes: int = 0
     parser_version: str = ""
     note: str = ""
+    duplicate_of: str = ""  # another report of the same agency and year that the panel keeps
 
 
 @dataclass

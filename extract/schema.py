@@ -65,6 +65,8 @@ REPORTS = Resource("reports", "报告：每个作为年度报告读取的文件�
     Field("bytes", "integer", "文件大小（字节）", "File size in bytes", False),
     Field("parser_version", "string", "程序版本", "Version of this tool", False),
     Field("note", "string", "说明", "Notes on what was found or not", False),
+    Field("duplicate_of", "string", "同一机关同一年度的另一份报告（面板保留的那一份）的标识",
+          "Another file of the same agency and year that the panel keeps instead of this one (see README)", False),
 ), ("report_id",))
 
 FACTS = Resource("facts", "统计表单元格：每个单元格一行（长表）", "One row per cell of the three statistical tables", (

@@ -1,16 +1,20 @@
 """What needs more than one report, or is the same for many: the agency's id and region, each
 report's predecessor (same agency, previous year), the cross-year checks and text reuse against
-it, and the report's row of the panel. Runs in the parent process, once per run."""
+it, duplicates of one agency-year, and the report's row of the panel.
+
+The agency is located and the link data prepared in the worker, with the report; the parent pairs
+reports and compares only what ``link_data`` kept (a few cells and hashed 4-grams), never whole
+results."""
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 
 from ..results import FileResult
-from ..templates import TABLE_KEYS, CellKey
+from ..templates import CROSS_YEAR, TABLE_KEYS, CellKey
 from .agency import locate
 from .crossyear import cross_year_checks
-from .reuse import reuse_share, shingles
-
+from .reuse import hashed_shingles, reuse_share
 
 
 def place(result: FileResult) -> None:
@@ -25,6 +29,18 @@ def place(result: FileResult) -> None:
 
 _locate = lru_cache(maxsize=None)(locate)
 
+LINK_CELLS = tuple(sorted({str(t.cell) for ident in CROSS_YEAR for t in ident.lhs + ident.rhs}))
+
+
+def link_data(result: FileResult) -> dict:
+    """What the same agency's next report needs of this one: the cells the cross-year identities name
+    (exact text, None when the cell has no value) and each section's hashed word 4-grams."""
+    values = {str(CellKey(f.table, f.row, f.column)): f.value for f in result.facts}
+    return {"template": result.report.template if result.report else "",
+            "cells": {k: (None if values.get(k) is None else format(values[k], "f")) for k in LINK_CELLS},
+            "shingles": [hashed_shingles(s.text) if s.section_key not in TABLE_KEYS and s.text else []
+                         for s in result.sections]}
+
 
 def predecessors(keys: dict[int, tuple[str, int]]) -> dict[int, int]:
     """Item index → index of the same agency's report for the previous year (first of each kind wins)."""
@@ -34,28 +50,32 @@ def predecessors(keys: dict[int, tuple[str, int]]) -> dict[int, int]:
     return {i: by_year[(agency, year - 1)] for (agency, year), i in by_year.items() if (agency, year - 1) in by_year}
 
 
-def link_previous(result: FileResult, prev: FileResult) -> None:
-    """Add cross-year checks and text reuse against the previous year's report (in place)."""
-    cur_cells = {CellKey(f.table, f.row, f.column): f for f in result.facts}
-    prev_cells = {CellKey(f.table, f.row, f.column): f for f in prev.facts}
-    if result.report.template in ("2019", "2021") and prev.report.template in ("2019", "2021"):
-        result.checks.extend(cross_year_checks(prev_cells, cur_cells, prev.report.template, result.report.template,
-                                               prev.report.report_id))
-    previous = _report_shingles(prev.report.report_id, tuple(s.text for s in prev.sections
-                                                             if s.section_key not in TABLE_KEYS))
-    for s in result.sections:
-        if s.section_key not in TABLE_KEYS and s.text:
-            s.reuse_prev = reuse_share(s.text, previous)
-            s.prev_report_id = prev.report.report_id
+def _cells(link: dict) -> dict[CellKey, Decimal | None]:
+    out = {}
+    for k, v in (link.get("cells") or {}).items():
+        parts = k.split("/")
+        if len(parts) == 3:
+            try:
+                out[CellKey(*parts)] = None if v is None else Decimal(v)
+            except ArithmeticError:
+                out[CellKey(*parts)] = None
+    return out
 
 
-@lru_cache(maxsize=64)
-def _report_shingles(report_id: str, texts: tuple[str, ...]) -> frozenset[str]:
-    """A report's word 4-grams, kept for the next report of the series (consecutive in most corpora)."""
-    out: set[str] = set()
-    for text in texts:
-        out |= shingles(text)
-    return frozenset(out)
+def linked(report: dict, link: dict, sections: list[dict], prev_report: dict, prev_link: dict) -> list:
+    """Cross-year checks of a report against the previous year's (returned), and each section's share of
+    text repeated from it (set in ``sections``, in place)."""
+    checks = []
+    if report.get("template") in ("2019", "2021") and prev_report.get("template") in ("2019", "2021"):
+        checks = cross_year_checks(_cells(prev_link), _cells(link), prev_report["template"], report["template"],
+                                   prev_report["report_id"])
+    previous = set().union(*[set(s) for s in prev_link.get("shingles", [])]) if prev_link.get("shingles") else set()
+    own = link.get("shingles") or []
+    for i, s in enumerate(sections):
+        if s.get("section_key") not in TABLE_KEYS and s.get("text") and i < len(own):
+            s["reuse_prev"] = reuse_share(own[i], previous)
+            s["prev_report_id"] = prev_report["report_id"]
+    return checks
 
 
 def panel_row(result: FileResult) -> dict:
@@ -67,3 +87,17 @@ def panel_row(result: FileResult) -> dict:
         if f.value is not None:
             row[f"{f.table}.{f.row}.{f.column}"] = f.value
     return row
+
+
+def duplicate_groups(keys: dict[int, tuple[str, int]], rank: dict[int, tuple]) -> dict[int, int]:
+    """Reports of one agency-year read from several files: item index → the index of the one kept.
+    The kept one has the most cells found, then the fewest failed checks, then comes first."""
+    groups: dict[tuple[str, int], list[int]] = {}
+    for i, key in keys.items():
+        groups.setdefault(key, []).append(i)
+    out = {}
+    for members in groups.values():
+        if len(members) > 1:
+            kept = min(members, key=lambda i: (rank[i], i))
+            out.update({i: kept for i in members if i != kept})
+    return out

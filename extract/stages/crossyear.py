@@ -13,11 +13,16 @@ from .sums import total
 
 
 def _side(terms, cells_by_year) -> Decimal | None:
-    values = (getattr(cells_by_year[t.year].get(t.cell), "value", None) for t in terms)
+    values = (_value(cells_by_year[t.year].get(t.cell)) for t in terms)
     return total(None if v is None else t.sign * v for t, v in zip(terms, values))
 
 
-def cross_year_checks(prev: dict[CellKey, CellValue], cur: dict[CellKey, CellValue],
+def _value(cell) -> Decimal | None:
+    """A cell's value: a :class:`CellValue`'s, or a plain value as ``link_data`` keeps it."""
+    return cell.value if isinstance(cell, CellValue) else cell
+
+
+def cross_year_checks(prev: dict[CellKey, CellValue | Decimal | None], cur: dict[CellKey, CellValue | Decimal | None],
                       prev_format: str, cur_format: str, prev_id: str) -> list[CheckResult]:
     out = []
     cells = {"prev": prev, "cur": cur}

@@ -5,6 +5,7 @@ section's word 4-grams that also occur anywhere in the same agency's previous re
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -49,9 +50,15 @@ def shingles(text: str) -> set[str]:
     return {"|".join(w[i:i + N]) for i in range(max(0, len(w) - N + 1))}
 
 
-def reuse_share(text: str, previous: set[str]) -> float | None:
-    """Share of this text's 4-grams found in the previous report; None for texts too short to say."""
-    own = shingles(text)
+def hashed_shingles(text: str) -> list[int]:
+    """The text's word 4-grams as sorted 63-bit hashes (BLAKE2b): what a report keeps for the next one's
+    comparison, compact and cheap to intersect."""
+    return sorted({int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "big") >> 1
+                   for s in shingles(text)})
+
+
+def reuse_share(own: list[int] | set, previous: set) -> float | None:
+    """Share of a section's 4-grams found in the previous report; None for texts too short to say."""
     if len(own) < 5:
         return None
-    return round(len(own & previous) / len(own), 4)
+    return round(sum(1 for h in own if h in previous) / len(own), 4)

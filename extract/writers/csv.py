@@ -7,6 +7,8 @@ it as text instead of running it as a formula. Parquet keeps the text as it is."
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 import math
 import re
 
@@ -47,15 +49,41 @@ def excel_safe(text: str) -> str:
 
 
 class CsvSink:
+    """A CSV file written as bytes, hashed as it goes (the datapackage's hash without reading it again)."""
+
     def __init__(self, resource: Resource, path):
         self.resource = resource
-        self.fh = open(path, "w", encoding="utf-8-sig", newline="")
-        self.writer = csv.writer(self.fh, lineterminator="\n")
+        self.fh = open(path, "wb")
+        self.sha = hashlib.sha256()
+        self.size = 0
+        self.buf = io.StringIO()
+        self.writer = csv.writer(self.buf, lineterminator="\n")
+        self._put(b"\xef\xbb\xbf")
         self.writer.writerow(resource.names)
+        self._drain()
+
+    def _put(self, data: bytes) -> None:
+        self.fh.write(data)
+        self.sha.update(data)
+        self.size += len(data)
+
+    def _drain(self) -> None:
+        self._put(self.buf.getvalue().encode("utf-8"))
+        self.buf.seek(0)
+        self.buf.truncate()
 
     def add(self, row: dict) -> None:
         self.writer.writerow([cell_text(f.type, row.get(f.name)) for f in self.resource.fields])
+        self._drain()
+
+    def add_bytes(self, data: bytes) -> None:
+        """Rows a worker rendered (``packing.csv_rows``)."""
+        self._put(data)
 
     def close(self) -> None:
         self.fh.flush()
         self.fh.close()
+
+    @property
+    def hash(self) -> str:
+        return "sha256:" + self.sha.hexdigest()

@@ -51,12 +51,23 @@ def templates_description() -> dict:
     return out
 
 
-def package(out: Path) -> dict:
+def _hashed(path: Path) -> tuple[int, str]:
+    h, size = hashlib.sha256(), 0
+    if path.exists():
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+                size += len(chunk)
+    return size, "sha256:" + h.hexdigest()
+
+
+def package(out: Path, hashes: dict[str, tuple[int, str]] | None = None) -> dict:
+    """``hashes``: table name → (bytes, hash) of its CSV when the writer hashed it as it wrote."""
     enums = _enums()
     resources = []
+    hashes = hashes or {}
     for r in RESOURCES:
-        path = out / f"{r.name}.csv"
-        data = path.read_bytes() if path.exists() else b""
+        size, digest = hashes.get(r.name) or _hashed(out / f"{r.name}.csv")
         fields = []
         for f in r.fields:
             field = {"name": f.name, "type": FRICTIONLESS[f.type], "title": f.zh, "description": f.en}
@@ -71,7 +82,7 @@ def package(out: Path) -> dict:
         resources.append({
             "name": r.name, "title": r.zh, "description": r.en, "path": f"{r.name}.csv",
             "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            "bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest(), "schema": schema,
+            "bytes": size, "hash": digest, "schema": schema,
             "x-parquet": f"{r.name}.parquet",
         })
     return {
@@ -86,5 +97,5 @@ def package(out: Path) -> dict:
     }
 
 
-def write_datapackage(out: Path, path: Path) -> None:
-    path.write_text(json.dumps(package(out), ensure_ascii=False, indent=2), encoding="utf-8")
+def write_datapackage(out: Path, path: Path, hashes: dict[str, tuple[int, str]] | None = None) -> None:
+    path.write_text(json.dumps(package(out, hashes), ensure_ascii=False, indent=2), encoding="utf-8")

@@ -1,4 +1,10 @@
-"""Stream results into staged tables (CSV, Parquet), then DuckDB and datapackage.json, and commit."""
+"""Stream results into staged tables (CSV, Parquet), then DuckDB and datapackage.json, and commit.
+
+A packed result (``packing``) goes in as it came from its worker: the facts, checks and panel rows
+it carries rendered are copied as bytes into the CSV and as Arrow batches into the Parquet file; the
+few records the parent makes (the report row, sections with their text reuse, errors, cross-year
+checks) are typed and written one by one. Every CSV is hashed as it is written.
+"""
 from __future__ import annotations
 
 import os
@@ -24,7 +30,8 @@ class OutputWriter:
         self.staging = self.out / f".staging-{os.getpid()}"
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir()
-        self.sinks = {}
+        self.committed = False
+        self.sinks: dict[str, tuple[CsvSink, ParquetSink]] = {}
         for r in RESOURCES:
             self.sinks[r.name] = (CsvSink(r, self.staging / f"{r.name}.csv"),
                                   ParquetSink(r, self.staging / f"{r.name}.parquet"))
@@ -38,17 +45,48 @@ class OutputWriter:
         for sink in self.sinks[name]:
             sink.add(typed)
 
+    def add_rendered(self, name: str, csv_bytes: bytes, arrow_bytes: bytes) -> None:
+        from ..packing import read_arrow
+
+        csv_sink, pq_sink = self.sinks[name]
+        csv_sink.add_bytes(csv_bytes)
+        pq_sink.add_table(read_arrow(arrow_bytes))
+
+    def add_packed(self, p, extra_checks: list[dict] = (), panel: bool = True) -> None:
+        """A packed result; ``extra_checks``: rows the parent made (cross-year checks); ``panel``: whether
+        the report's panel row goes in (one row per agency-year)."""
+        if p.report is not None:
+            self.add_row("reports", p.report)
+            for name in ("facts", "checks"):
+                if f"{name}.csv" in p.parts:
+                    self.add_rendered(name, p.parts[f"{name}.csv"], p.parts[f"{name}.arrow"])
+            for row in extra_checks:
+                self.add_row("checks", row)
+        for s in p.sections:
+            self.add_row("sections", s)
+        for e in p.errors:
+            self.add_row("errors", e)
+        if p.report is not None and panel and "panel.csv" in p.parts:
+            self.add_rendered("panel", p.parts["panel.csv"], p.parts["panel.arrow"])
+
     def commit(self) -> list[Path]:
-        files = []
-        for name, sinks in self.sinks.items():
-            for sink in sinks:
-                sink.close()
+        files, hashes = [], {}
+        for name, (csv_sink, pq_sink) in self.sinks.items():
+            csv_sink.close()
+            pq_sink.close()
+            hashes[name] = (csv_sink.size, csv_sink.hash)
             files += [f"{name}.csv", f"{name}.parquet"]
         write_duckdb(self.staging, self.staging / "reports.duckdb")
         files.append("reports.duckdb")
-        write_datapackage(self.staging, self.staging / "datapackage.json")
+        write_datapackage(self.staging, self.staging / "datapackage.json", hashes)
         files.append("datapackage.json")
-        commit(self.out, self.staging, files)
+        try:
+            commit(self.out, self.staging, files)
+        except KeyboardInterrupt:
+            # a signal held during the commit acts once it is done: the set may already be in place
+            self.committed = not (self.out / JOURNAL).exists() and not any((self.staging / f).exists() for f in files)
+            raise
+        self.committed = True
         return [self.out / f for f in files]
 
     def abort(self) -> None:

@@ -1,0 +1,195 @@
+"""One file's result as the parent writes it: rows already rendered, a small index, and what the
+same agency's next report will need.
+
+A worker turns its :class:`~extract.results.FileResult` into a :class:`Packed`; its bytes go to the
+cache as they are, and the parent writes them without touching rows one by one:
+
+- ``facts``, the report's own ``checks`` and its ``panel`` row are rendered by the worker, each as
+  CSV text (the exact bytes of the CSV file) and as an Arrow batch (what goes into Parquet);
+- ``report``, ``sections`` and ``errors`` travel as plain records: the parent adds what needs other
+  reports (duplicates, text reuse against last year);
+- ``link`` holds what a cross-year check or the next report's text-reuse share needs: the values of
+  the cells the cross-year identities name, and the hashed word 4-grams of each section.
+
+The container is data only (``MAGIC``, a SHA-256 of the payload, the zlib'd payload); ``unpack``
+refuses anything else, so a planted cache entry can neither run code nor plant values.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import zlib
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+import pyarrow as pa
+
+from .frames import typed_row
+from .results import FileResult
+from .schema import BY_NAME
+from .writers.csv import cell_text
+from .writers.parquet import plain_schema
+
+MAGIC = b"extract-packed-2\n"
+RENDERED = ("facts", "checks", "panel")  # tables the worker renders whole
+MAX_INFLATED = 256 << 20
+
+
+@dataclass
+class Packed:
+    source_path: str
+    digest: str  # SHA-256 of the bytes read ("" when the file could not be read)
+    report: dict | None  # the report record as plain values
+    sections: list[dict] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)  # checks failed / warned: for the run's summary
+    link: dict = field(default_factory=dict)  # cells the cross-year identities name (text), section shingles
+    parts: dict[str, bytes] = field(default_factory=dict)  # "<table>.csv" / "<table>.arrow" → bytes
+    cacheable: bool = True
+
+    @property
+    def report_id(self) -> str:
+        return (self.report or {}).get("report_id", "")
+
+
+# ------------------------------------------------------------------ rendering
+
+
+def csv_rows(name: str, rows: list[dict]) -> bytes:
+    """Rows of a table as the CSV file holds them (no header)."""
+    resource = BY_NAME[name]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    for row in rows:
+        w.writerow([cell_text(f.type, row.get(f.name)) for f in resource.fields])
+    return buf.getvalue().encode("utf-8")
+
+
+def arrow_rows(name: str, rows: list[dict]) -> bytes:
+    table = pa.Table.from_pylist(rows, schema=plain_schema(BY_NAME[name]))
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def read_arrow(data: bytes) -> pa.Table:
+    return pa.ipc.open_stream(pa.py_buffer(data)).read_all()
+
+
+def typed_rows(name: str, rows) -> list[dict]:
+    resource = BY_NAME[name]
+    return [typed_row(resource, r) for r in rows]
+
+
+def rendered(name: str, rows: list[dict]) -> dict[str, bytes]:
+    typed = typed_rows(name, rows)
+    return {f"{name}.csv": csv_rows(name, typed), f"{name}.arrow": arrow_rows(name, typed)}
+
+
+# ------------------------------------------------------------------ a result → packed
+
+
+def pack(result: FileResult, digest: str, cacheable: bool = True) -> Packed:
+    from .stages.corpus import link_data, panel_row
+
+    rid = result.report.report_id if result.report else ""
+    sp = result.source_path
+    p = Packed(sp, digest, asdict(result.report) if result.report else None, cacheable=cacheable)
+    p.sections = [{"report_id": rid, "source_path": sp, **asdict(s)} for s in result.sections]
+    p.errors = [asdict(e) for e in result.errors]
+    p.counts = {"checks_failed": sum(1 for c in result.checks if c.status == "fail"),
+                "checks_warned": sum(1 for c in result.checks if c.status == "warn")}
+    if result.report is not None:
+        p.parts.update(rendered("facts", [{"report_id": rid, "source_path": sp, **asdict(f)} for f in result.facts]))
+        p.parts.update(rendered("checks", [{"report_id": rid, "source_path": sp, **asdict(c)} for c in result.checks]))
+        p.parts.update(rendered("panel", [panel_row(result)]))
+        p.link = link_data(result)
+    return p
+
+
+def relocated(p: Packed, source_path: str) -> Packed:
+    """The same result under another file name (the same bytes, renamed or copied): its rendered rows
+    are rendered again with the new path."""
+    if p.source_path == source_path:
+        return p
+    q = Packed(source_path, p.digest, dict(p.report) if p.report else None,
+               [dict(s, source_path=source_path) for s in p.sections],
+               [dict(e, source_path=source_path) for e in p.errors], p.counts, p.link, {}, p.cacheable)
+    if q.report is not None:
+        q.report["source_path"] = source_path
+    for name in RENDERED:
+        if f"{name}.arrow" in p.parts:
+            rows = read_arrow(p.parts[f"{name}.arrow"]).to_pylist()
+            for r in rows:
+                r["source_path"] = source_path
+            q.parts.update(rendered(name, rows))
+    return q
+
+
+# ------------------------------------------------------------------ bytes
+
+
+def _plain(v):
+    if isinstance(v, Decimal):
+        return {"$d": format(v, "f")}
+    return v
+
+
+def encode(p: Packed) -> bytes:
+    head = {"source_path": p.source_path, "digest": p.digest, "report": p.report, "sections": p.sections,
+            "errors": p.errors, "counts": p.counts, "link": p.link, "cacheable": p.cacheable,
+            "parts": [[name, len(data)] for name, data in p.parts.items()]}
+    head_bytes = json.dumps(head, ensure_ascii=False, separators=(",", ":"), default=_plain).encode("utf-8")
+    payload = zlib.compress(len(head_bytes).to_bytes(8, "big") + head_bytes + b"".join(p.parts.values()), 3)
+    return MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+
+
+class BadPacked(ValueError):
+    """Bytes that are not a packed result this tool wrote whole."""
+
+
+def _revive(obj):
+    if isinstance(obj, dict) and set(obj) == {"$d"}:
+        return Decimal(obj["$d"])
+    return obj
+
+
+_HEAD = {"source_path": str, "digest": str, "sections": list, "errors": list, "counts": dict, "link": dict,
+         "cacheable": bool, "parts": list}
+
+
+def unpack(blob: bytes) -> Packed:
+    if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 65 or blob[len(MAGIC) + 64:len(MAGIC) + 65] != b"\n":
+        raise BadPacked("not a packed result")
+    digest, payload = blob[len(MAGIC):len(MAGIC) + 64], blob[len(MAGIC) + 65:]
+    if hashlib.sha256(payload).hexdigest().encode() != digest:
+        raise BadPacked("checksum does not match")
+    try:
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(payload, MAX_INFLATED)
+        if inflater.unconsumed_tail or not inflater.eof:
+            raise BadPacked("does not inflate within its bound")
+        n = int.from_bytes(raw[:8], "big")
+        head = json.loads(raw[8:8 + n].decode("utf-8"), object_hook=_revive)
+    except (zlib.error, UnicodeDecodeError, ValueError) as exc:
+        raise BadPacked(str(exc)) from exc
+    if not isinstance(head, dict) or any(not isinstance(head.get(k), t) for k, t in _HEAD.items()):
+        raise BadPacked("not a packed result's header")
+    if head.get("report") is not None and not isinstance(head["report"], dict):
+        raise BadPacked("report is not a record")
+    parts, at = {}, 8 + n
+    for item in head["parts"]:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and isinstance(item[1], int)):
+            raise BadPacked("bad part list")
+        name, size = item
+        if size < 0 or at + size > len(raw) or name.split(".")[0] not in RENDERED:
+            raise BadPacked("bad part")
+        parts[name] = raw[at:at + size]
+        at += size
+    if at != len(raw):
+        raise BadPacked("trailing bytes")
+    return Packed(head["source_path"], head["digest"], head.get("report"), head["sections"], head["errors"],
+                  head["counts"], head["link"], parts, head["cacheable"])
