@@ -36,3 +36,4 @@ UNREADABLE_FOLDER = "unreadable_folder"
 SYMLINK_SKIPPED = "symlink_skipped"
 NOT_A_FILE = "not_a_file"
 CACHE_LOST = "cache_lost"
+TOO_LARGE = FILE_TOO_LARGE

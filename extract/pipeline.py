@@ -63,12 +63,24 @@ def _section_records(sections: list[SectionRow], doc: Document) -> list[SectionR
     return out
 
 
+MIN_SECTIONS = 1  # of the six sections of the national outline (every real report prints four or more)
+
+
+def _mentions_only() -> ExtractError:
+    return ExtractError(NOT_A_REPORT, "this names a government information disclosure annual report (政府信息公开…年度报告) "
+                        "but has none of a report's sections (一、总体情况 … 六、其他需要报告的事项) "
+                        "and almost no rows of its tables: a news item or notice about a report, not the report",
+                        stage="detect")
+
+
 def analyse(doc: Document, rid: str, source_path: str, size: int, trace: dict | None = None) -> FileResult:
     """Every stage after the reader: format-agnostic from here on. ``trace``, when given, receives
     each stage's output (for ``extract inspect``)."""
     result = FileResult(source_path)
     sections = find_sections(doc)
     meta = extract_metadata(doc, sections)
+    # a report prints the national outline; a text that only names one (a news item) is not a report
+    outline = len({s.key for s in sections if s.level == 1 and s.key})
     choice = detect_template(doc, meta.year)
     if trace is not None:
         trace.update(sections=sections, meta=meta, choice=choice, result=result)
@@ -83,6 +95,8 @@ def analyse(doc: Document, rid: str, source_path: str, size: int, trace: dict | 
         if not meta.looks_like_report:
             raise ExtractError(NOT_A_REPORT, "this does not look like a government information disclosure annual "
                                "report (no 政府信息公开…年度报告 title and none of its sections or tables)", stage="detect")
+        if outline < MIN_SECTIONS:
+            raise _mentions_only()
         report.status = "ok" if choice.key == "pre2019" else "partial"
         report.note = ("report written before the 2019 national format: sections and metadata only"
                        if choice.key == "pre2019" else "no statistical tables of a national format found")
@@ -94,6 +108,8 @@ def analyse(doc: Document, rid: str, source_path: str, size: int, trace: dict | 
     if not meta.looks_like_report and mapped.lines_matched < 5:
         raise ExtractError(NOT_A_REPORT, "this does not look like a government information disclosure annual "
                            "report (no 政府信息公开…年度报告 title and too few rows of its tables)", stage="detect")
+    if outline < MIN_SECTIONS and mapped.lines_matched < 5:
+        raise _mentions_only()
     facts = complete(mapped.values, mapped.extra_rows, template)
     cells = {CellKey(f.table, f.row, f.column): f for f in facts}
     result.checks = run_checks(cells, template) + prose_checks(sections, cells)

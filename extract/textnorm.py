@@ -21,9 +21,22 @@ PUNCT_CHARS = r"[\s,，.。、:：;；!！?？'\"“”‘’`·•\-—–_()�
 _PUNCT = re.compile(PUNCT_CHARS + "+")
 
 
+# Characters that take no space and show nothing: zero-width spaces, joiners and non-joiners, the
+# word joiner and BOM, soft hyphens, bidi marks, embeddings and isolates, invisible operators,
+# variation selectors, fillers, tags. Inside a number (2\u200b1) or a label they make it unreadable.
+INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+                       "\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff]")
+
+
+def strip_invisible(text: str) -> str:
+    """The text without characters that show nothing (``INVISIBLE``): readers apply it to all text."""
+    return INVISIBLE.sub("", text)
+
+
 def nfkc(text: str) -> str:
-    """Full-width forms to half-width (（）→(), ，→, ０→0), compatibility characters folded."""
-    return unicodedata.normalize("NFKC", text)
+    """Full-width forms to half-width (（）→(), ，→, ０→0), compatibility characters folded,
+    characters that show nothing removed."""
+    return unicodedata.normalize("NFKC", INVISIBLE.sub("", text))
 
 
 def squash(text: str) -> str:

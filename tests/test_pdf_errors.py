@@ -79,8 +79,8 @@ def test_a_page_read_with_pdfminer_gives_the_same_facts(monkeypatch):
     data = GOOD.read_bytes()
     before = process_bytes(data, "a.pdf")
 
-    def pdfminer_only(pdf, index):
-        page = original(pdf, index)
+    def pdfminer_only(pdf, index, *rest):
+        page = original(pdf, index, *rest)
         page.chars = textlayer.pdfminer_chars(data, index + 1)
         return page
 

@@ -5,11 +5,13 @@ registered for it. Each reader keeps its format's quirks to itself.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from importlib import import_module
 from typing import Callable
 
-from ..document import Document
+from ..document import Document, Paragraph, Table
 from ..errors import UNKNOWN_FORMAT, ExtractError
+from ..textnorm import INVISIBLE, strip_invisible
 from .detect import sniff
 from .hints import NO_HINTS, Hints
 
@@ -48,4 +50,16 @@ def read(data: bytes, source: str, hints: Hints = NO_HINTS) -> Document:
     reader = READERS.get(fmt)
     if reader is None:
         raise ExtractError(UNKNOWN_FORMAT, f"no reader for {fmt} files yet")
-    return reader(data, source, hints)
+    return visible_text(reader(data, source, hints))
+
+
+def visible_text(doc: Document) -> Document:
+    """No characters that show nothing (zero-width, soft hyphens, bidi marks) in any block, whichever
+    reader made it: inside a number they would make it unreadable."""
+    for i, block in enumerate(doc.blocks):
+        if isinstance(block, Paragraph) and INVISIBLE.search(block.text):
+            block.text = strip_invisible(block.text)
+        elif isinstance(block, Table) and any(INVISIBLE.search(c.text) for c in block.cells):
+            block.cells = [replace(c, text=strip_invisible(c.text)) if INVISIBLE.search(c.text) else c
+                           for c in block.cells]
+    return doc

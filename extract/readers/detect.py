@@ -5,11 +5,11 @@ import io
 import re
 import zipfile
 
-from ..errors import CORRUPT, EMPTY_FILE, UNKNOWN_FORMAT, ZIP_BOMB, ExtractError
+from ..errors import CORRUPT, EMPTY_FILE, UNKNOWN_FORMAT, ExtractError
 from .encoding import decode
+from .package import check_declared, check_names
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-MAX_UNPACKED_MB = 256  # a report's Word file unpacks to a few MB; more is a zip bomb
 _HTML = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|table|div|p|meta|title)[\s>/]", re.I)
 _MD = re.compile(r"^(?:#{1,6}\s|\|?\s*:?-{3,}:?\s*\|)", re.M)
 # a single-file web page (.mht; also Word's "web page" saved under .doc)
@@ -45,12 +45,9 @@ def sniff(data: bytes, name: str = "") -> str:
         except zipfile.BadZipFile as exc:
             raise ExtractError(CORRUPT, f"the file looks like a ZIP/Word file but is damaged: {exc}") from exc
         names = {i.filename for i in infos}
-        # zipfile never inflates a member past its declared size, so the declared sizes bound the work
-        unpacked = sum(i.file_size for i in infos)
-        if unpacked > MAX_UNPACKED_MB << 20:
-            raise ExtractError(ZIP_BOMB, f"the file would unpack to {unpacked >> 20} MB from {len(data) >> 10} KB "
-                               f"(a report's Word file unpacks to a few MB; the limit is {MAX_UNPACKED_MB} MB): refused "
-                               "as a possible zip bomb")
+        # declared sizes bound the work here; package.unpack checks them again while inflating
+        check_declared(infos, len(data))
+        check_names(infos)
         if "word/document.xml" in names:
             return "docx"
         raise ExtractError(UNKNOWN_FORMAT, "the file is a ZIP archive but not a Word (.docx) document; unpack it and run on its contents")

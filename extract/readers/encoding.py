@@ -1,14 +1,21 @@
 """Decode text files whose encoding is detected, never assumed.
 
 Order: byte-order marks (UTF-8, UTF-16, UTF-32), strict UTF-8, UTF-16 without a BOM (NULs in
-alternate bytes), then charset-normalizer's guess, with GB18030 (the superset of GBK and
-GB2312 that Chinese government sites use) tried strictly first among the Chinese encodings.
+alternate bytes), GB18030 (the superset of GBK and GB2312 that Chinese government sites use) and
+Big5 strictly, then the same encodings tolerantly: a file with a few damaged bytes (one invalid
+byte in a UTF-8 file) is read with those bytes replaced by U+FFFD and a note saying so, never
+refused whole; then charset-normalizer's guess.
+
+Characters that take no space (zero-width spaces and joiners, soft hyphens, bidi marks, see
+``textnorm.INVISIBLE``) are removed from the text: inside a number they would make it unreadable.
 """
 from __future__ import annotations
 
 import codecs
+from typing import NamedTuple
 
 from ..errors import BINARY, UNDECODABLE, ExtractError
+from ..textnorm import strip_invisible
 
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -72,22 +79,87 @@ def _strict(data: bytes, enc: str, partial: bool) -> str | None:
     return None
 
 
+class Decoded(NamedTuple):
+    text: str
+    encoding: str
+    notes: list[str]  # what was repaired (bytes replaced), for the Document's warnings
+
+
+def max_replaced(size: int) -> int:
+    """Damaged bytes a file may have and still be read (more means a wrong encoding, not damage)."""
+    return max(4, size // 1000)
+
+
+_BAD = [0]
+
+
+def _count_bad(exc: UnicodeDecodeError) -> tuple[str, int]:
+    _BAD[0] += exc.end - exc.start
+    return "\ufffd", exc.end
+
+
+codecs.register_error("extract-count", _count_bad)
+
+
+def tolerant(data: bytes, enc: str) -> tuple[str, int]:
+    """Decode with invalid bytes replaced by U+FFFD; the text and how many bytes were replaced."""
+    _BAD[0] = 0
+    text = data.decode(enc, errors="extract-count")
+    return text, _BAD[0]
+
+
+def replaced_note(bad: int, enc: str) -> str:
+    what = "1 byte that is not valid {} was" if bad == 1 else f"{bad} bytes that are not valid {{}} were"
+    return what.format(enc) + " replaced by U+FFFD (the file is damaged there; the rest was read)"
+
+
+def decode_text(data: bytes) -> Decoded:
+    """Bytes of a whole file to text (see the module's docstring), with notes of any repair."""
+    return _decode(data, False)
+
+
 def decode(data: bytes, partial: bool = False) -> tuple[str, str]:
     """Bytes to text and the encoding used; raises ExtractError when the bytes are not text.
 
     ``partial`` says ``data`` is only the start of a file (used to sniff the format)."""
+    text, enc, _ = _decode(data, partial)
+    return text, enc
+
+
+def _decode(data: bytes, partial: bool) -> Decoded:
+    text, enc, notes = _decode_raw(data, partial)
+    return Decoded(strip_invisible(text), enc, notes)
+
+
+def _best_tolerant(data: bytes, encodings: tuple[str, ...], partial: bool) -> Decoded | None:
+    """The first encoding (most telling first: UTF-8's byte patterns are strict, GB18030's lax) that
+    needs few enough replacements to be damage, not a wrong encoding."""
+    for enc in encodings:
+        text, bad = tolerant(data, enc)
+        if partial:  # a character cut at the end of a sample is no damage
+            bad = max(0, bad - 3)
+        if bad <= max_replaced(len(data)) and _plausible(text):
+            return Decoded(text, enc, [replaced_note(bad, enc)] if bad else [])
+    return None
+
+
+def _decode_raw(data: bytes, partial: bool) -> Decoded:
     for bom, enc in BOMS:
         if data.startswith(bom):
-            text = _strict(data[len(bom):], enc.replace("-sig", ""), partial)
-            if text is None:
+            plain = enc.replace("-sig", "")
+            text = _strict(data[len(bom):], plain, partial)
+            if text is not None:
+                return Decoded(text, enc, [])
+            found = _best_tolerant(data[len(bom):], (plain,), partial)
+            if found is None:
                 raise ExtractError(UNDECODABLE, f"the file starts with a {enc} byte-order mark but is not valid {enc}")
-            return text, enc
+            return Decoded(found.text, enc, found.notes)
     text = _strict(data, "utf-8", partial)
     if text is not None and "\x00" not in text[:4000]:
-        return text, "utf-8"
+        return Decoded(text, "utf-8", [])
     text = _utf16_without_bom(data[: len(data) - (len(data) % 2)] if partial else data)
     if text is not None:
-        return text, "utf-16"
+        return Decoded(text, "utf-16", [])
     if looks_binary(data):
         raise ExtractError(BINARY, "the file holds binary data that is not PDF, Word or text; check that it is not damaged or misnamed")
     candidates: list[tuple[float, str, str]] = []
@@ -96,6 +168,9 @@ def decode(data: bytes, partial: bool = False) -> tuple[str, str]:
         if t is not None:
             candidates.append((_cjk_share(t), enc, t))
     if not candidates:
+        found = _best_tolerant(data, ("utf-8", "gb18030"), partial)
+        if found is not None:
+            return found
         try:
             from charset_normalizer import from_bytes
 
@@ -103,10 +178,10 @@ def decode(data: bytes, partial: bool = False) -> tuple[str, str]:
         except Exception:  # pragma: no cover - library failure falls through to the error
             best = None
         if best is not None and _plausible(str(best)):
-            return str(best), best.encoding
+            return Decoded(str(best), best.encoding, [])
         raise ExtractError(UNDECODABLE, "the text encoding could not be detected (not UTF-8, UTF-16, GB18030 or Big5); save the file as UTF-8 and run again")
     candidates.sort(reverse=True)
     _, enc, text = candidates[0]
     if not _plausible(text):
         raise ExtractError(BINARY, "the file holds binary data that is not PDF, Word or text; check that it is not damaged or misnamed")
-    return text, enc
+    return Decoded(text, enc, [])

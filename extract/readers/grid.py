@@ -23,6 +23,12 @@ from ..document import Cell, Table
 from ..values import is_value_text
 
 LABEL_MAX = 200  # longer than any label or value of the national forms: such a cell holds prose
+# Bounds on what is read as a table: the national tables have at most 9 columns and 300 cells, and
+# the later stages' work grows with a table's width squared; a bigger "table" is no report's table.
+MAX_COLUMNS = 100
+MAX_CELLS = 10_000
+MAX_SLOTS = 100_000  # grid positions covered by the cells, merges counted
+REPAIR_WORK = 2_000_000  # cells visited while repairing merges, for the whole table
 
 
 @dataclass
@@ -51,6 +57,23 @@ def is_layout(rows: list[list[str]], has_nested_table: bool) -> bool:
     if max(len(t) for t in texts) > LABEL_MAX:
         return True
     return len(rows) == 1 and not any(t and is_value_text(t) for t in texts)
+
+
+def too_big(rows: list[list[RawCell]]) -> str | None:
+    """Why the rows are too big to be read as a table (None when they are not): counted from the
+    declared spans before any grid is allocated."""
+    cells = sum(len(r) for r in rows)
+    if cells > MAX_CELLS:
+        return f"{cells:,} cells"
+    n = len(rows)
+    width = max((sum(max(1, c.colspan) for c in r) for r in rows), default=0)
+    if width > MAX_COLUMNS:
+        return f"{width:,} columns"
+    slots = sum(min(c.rowspan if c.rowspan > 0 else n, n - r) * max(1, c.colspan)
+                for r, row in enumerate(rows) for c in row)
+    if slots > MAX_SLOTS:
+        return f"merged cells covering {slots:,} places"
+    return None
 
 
 def place(rows: list[list[RawCell]], spans: dict[int, int]) -> list[Placed]:
@@ -91,10 +114,14 @@ def repair_spans(rows: list[list[RawCell]]) -> tuple[list[Placed], list[str]]:
         return placed, []
     usual = Counter(widths).most_common(1)[0][0]
     declared = dict(spans)
+    work, notes = 0, []
     for r in range(1, n):
-        widths = _widths(placed, n)
         if widths[r] == usual:
             continue
+        if work > REPAIR_WORK:
+            notes.append(f"the table's merged cells were not all checked ({n} rows): rows from {r + 1} on are "
+                         "read as the markup places them")
+            break
         if widths[r] < usual:
             # merges that ended on the row above: one of them was cut short
             tries = [p for p in placed if p.row + p.rowspan == r and spans[id(p.cell)] >= 2]
@@ -103,16 +130,22 @@ def repair_spans(rows: list[list[RawCell]]) -> tuple[list[Placed], list[str]]:
             # merges reaching into this row from above: one of them runs too long
             tries = [p for p in placed if p.row < r < p.row + p.rowspan and spans[id(p.cell)] >= 2]
             change = -1
+        work += len(placed)
         for p in sorted(tries, key=lambda p: p.col):
             old = spans[id(p.cell)]
             spans[id(p.cell)] = (p.rowspan + 1) if change > 0 else (r - p.row)
             again = place(rows, spans)
-            if _widths(again, n)[r] == usual:
-                placed = again
+            again_widths = _widths(again, n)
+            work += 2 * len(placed)
+            if again_widths[r] == usual:
+                placed, widths = again, again_widths
                 break
             spans[id(p.cell)] = old
-    notes = [f"rowspan of the cell {p.cell.text[:20] or f'r{p.row}c{p.col}'!r} repaired from {declared[id(p.cell)]} "
-             f"to {p.rowspan} rows to fit the table's grid" for p in placed if p.rowspan != min(declared[id(p.cell)], n - p.row)]
+            if work > REPAIR_WORK:
+                break
+    notes[:0] = [f"rowspan of the cell {p.cell.text[:20] or f'r{p.row}c{p.col}'!r} repaired from {declared[id(p.cell)]} "
+                 f"to {p.rowspan} rows to fit the table's grid" for p in placed
+                 if p.rowspan != min(declared[id(p.cell)], n - p.row)]
     return placed, notes
 
 

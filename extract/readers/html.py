@@ -23,12 +23,13 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 
 from ..document import Document, Paragraph
-from ..errors import CORRUPT, EMPTY_FILE, ExtractError
+from ..errors import CORRUPT, EMPTY_FILE, TOO_LARGE, ExtractError
 from ..textnorm import nfkc, plain, squash
-from . import properties
+from . import css, properties
 from .detect import MHTML
-from .encoding import BOMS, decode
-from .grid import RawCell, is_layout, repair_spans, to_table
+from ..textnorm import strip_invisible
+from .encoding import BOMS, Decoded, decode_text, max_replaced, replaced_note, tolerant
+from .grid import MAX_CELLS, RawCell, is_layout, repair_spans, to_table, too_big
 from .hints import NO_HINTS, Hints
 from .inline import clean_line, join_wrapped, superscript
 
@@ -53,18 +54,24 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def decode_html(data: bytes) -> tuple[str, str]:
+    text, enc, _ = decode_page(data)
+    return text, enc
+
+
+def decode_page(data: bytes) -> Decoded:
+    """The page's text, encoding and notes of repairs (bytes replaced in a damaged page)."""
     if any(data.startswith(bom) for bom, _ in BOMS):
-        return decode(data)
+        return decode_text(data)
     try:
-        return data.decode("utf-8"), "utf-8"
+        return Decoded(strip_invisible(data.decode("utf-8")), "utf-8", [])
     except UnicodeDecodeError:
         pass
     enc = declared_charset(data)
     if enc:
-        text = data.decode(enc, errors="replace")
-        if text.count("\ufffd") <= max(2, len(data) // 2000):  # a few damaged characters, not a wrong charset
-            return text, enc
-    return decode(data)
+        text, bad = tolerant(data, enc)
+        if bad <= max_replaced(len(data)):  # a few damaged characters, not a wrong charset
+            return Decoded(strip_invisible(text), enc, [replaced_note(bad, enc)] if bad else [])
+    return decode_text(data)
 
 
 # ------------------------------------------------------------------ 2. page metadata
@@ -326,6 +333,11 @@ class Flow:
         rows = [[td for td in _cells(tr) if not _hidden(td)] for tr in _own_rows(el)]
         if not any(rows):
             return
+        shape = _shape(rows)
+        why = too_big(shape)
+        if why is not None:
+            self.notes.append(f"a table of {why} was left out (more than any report's table)")
+            return
         texts = [[self.cell_text(td) for td in row] for row in rows]
         if is_layout([t for t in texts if t], el.find("table") is not None):
             for row in rows:
@@ -333,16 +345,25 @@ class Flow:
                     self.walk(td)
                     self.brk()
             return
-        raw = [[RawCell(text, _span(td, "rowspan"), _span(td, "colspan")) for td, text in zip(row, trow)]
-               for row, trow in zip(rows, texts)]
+        raw = [[RawCell(text, c.rowspan, c.colspan) for c, text in zip(srow, trow)] for srow, trow in zip(shape, texts)]
         placed, notes = repair_spans(raw)
         self.notes.extend(notes)
         self.blocks.append(to_table(placed))
 
 
 def _span(td: Tag, attr: str) -> int:
-    m = re.match(r"\s*(\d+)", str(td.get(attr, "1")))
+    m = re.match(r"\s*(\d{1,9})", str(td.get(attr, "1")))
     return min(int(m.group(1)), 1000) if m else 1
+
+
+WIDE = 20  # no form merges more columns than this; a wider colspan reaches the table's right edge
+
+
+def _shape(rows: list[list[Tag]]) -> list[list[RawCell]]:
+    """The rows' declared spans; a colspan wider than the table (``colspan="1000"``) is cut to its width."""
+    spans = [[(_span(td, "rowspan"), _span(td, "colspan")) for td in row] for row in rows]
+    width = max((sum(min(cs, WIDE) for _, cs in row) for row in spans), default=1)
+    return [[RawCell("", rs, min(cs, max(width, 1))) for rs, cs in row] for row in spans]
 
 
 # ------------------------------------------------------------------ reader
@@ -367,8 +388,9 @@ def mhtml_page(data: bytes) -> bytes | None:
 
 def read_html(data: bytes, source: str, hints: Hints = NO_HINTS, fmt: str = "html") -> Document:
     data = mhtml_page(data) or data
-    text, encoding = decode_html(data)
+    text, encoding, repaired = decode_page(data)
     blocks, props, notes = html_blocks(text, hints)
+    notes = repaired + notes
     if not blocks:
         raise ExtractError(EMPTY_FILE, "the web page shows no text (it may load its content with JavaScript; "
                            "save the page after it has loaded, or save its text)")
@@ -381,7 +403,22 @@ _HIDING = re.compile(r"display|hidden|visibility|mso-hide", re.I)
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
 _VOID = {"br", "img", "meta", "link", "input", "hr", "col", "area", "base", "wbr", "param", "source", "track", "embed"}
 _WRAPPER = re.compile(r"</?(?:div|section|article|center|blockquote|main|header|footer|nav|aside)(?:\s[^>]*)?>", re.I)
+_ATTR_NAMES = re.compile(r"\s([\w:-]+)(?=\s*=|[\s>/])")
+_ATTRS = re.compile(r"""\b(style|class|id|color)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 MAX_DEPTH = 200
+LONG_ATTR = 4096  # characters: longer attribute values (data: URLs of images, fonts) carry no text
+# void elements a browser never lets hold content, but libxml2's parser does: ``<embed src=…>``
+# without a slash would swallow the rest of the page (and be dropped with it)
+_UNKNOWN_VOID = re.compile(r"</?(?:embed|source|track|wbr|keygen|bgsound)\b[^>]*>", re.I)
+_LONG_ATTR = re.compile(r"""(=\s*)(?:"[^"]{%d,}"|'[^']{%d,}'|[^\s"'<>]{%d,})""" % ((LONG_ATTR,) * 3))
+MAX_TAGS = 150_000  # elements left after simplify_markup; a report page holds a few thousand
+
+
+def bound_markup(text: str) -> str:
+    """Before parsing: attribute values longer than ``LONG_ATTR`` emptied (a 20 MB ``data:`` URL
+    costs the parser its memory and gives no text), void elements libxml2 does not know removed."""
+    text = _LONG_ATTR.sub(r'\1""', text)
+    return _UNKNOWN_VOID.sub("", text)
 
 
 def _depth(text: str) -> int:
@@ -395,30 +432,88 @@ def _depth(text: str) -> int:
     return deepest
 
 
-def simplify_markup(text: str) -> str:
+def _styled(tag: str, sheet: css.Sheet, kinds: set[str], named: set[str]) -> bool:
+    """A formatting tag that may change what is seen, on a page that may hide text in these
+    ``kinds`` of ways: its style sets properties of one of them (hiding or showing again), it has a
+    colour, or a style rule that sets them names its tag, class, id or an attribute it has (any tag,
+    for a rule that applies to any element)."""
+    m = re.match(r"</?([\w:]+)", tag)
+    if m and m.group(1).lower() in named or kinds & sheet.universal:
+        return True
+    if any("@" + a.lower() in named for a in _ATTR_NAMES.findall(tag)):
+        return True
+    for a in _ATTRS.finditer(tag):
+        name, value = a.group(1).lower(), next(v for v in a.groups()[1:] if v is not None)
+        if name == "color" and "colour" in kinds or name == "style" and css.style_kinds(value)[1] & kinds:
+            return True
+        if name in ("class", "id") and any(v.lower() in named for v in value.split()):
+            return True
+    return False
+
+
+def simplify_markup(text: str, sheet: css.Sheet | None = None, kinds: set[str] | frozenset = frozenset()) -> str:
     """Tags that only format text carry no structure: Word-pasted pages hold hundreds of thousands
-    of ``<span>``/``<font>``, which cost time and memory; they go (unless they hide their text).
-    Wrappers nested deeper than any real page (a hostile 10,000 levels) become line breaks."""
-    text = _INLINE_TAG.sub(lambda m: m.group(0) if _HIDING.search(m.group(0)) else "", text)
+    of ``<span>``/``<font>``, which cost time and memory; they go, unless they may change what is
+    seen (``_styled``: on a page where something may hide text in ``kinds`` of ways; ``sheet``
+    holds its style rules). Wrappers nested deeper than any real page (a hostile 10,000 levels)
+    become line breaks."""
+    named = sheet.named(set(kinds)) if sheet is not None else set()
+
+    def keep(m: re.Match) -> str:
+        tag = m.group(0)
+        return tag if _HIDING.search(tag) or kinds and sheet is not None and _styled(tag, sheet, set(kinds), named) \
+            else ""
+
+    text = _INLINE_TAG.sub(keep, text)
     if _depth(text) > MAX_DEPTH:
         text = _WRAPPER.sub("<br>", text)
     return text
 
 
+def prune_tables(text: str, notes: list[str]) -> str:
+    """A page with more elements than ``MAX_TAGS``: tables bigger than any report's table (a million
+    ``<td>``) are taken out before the page is parsed into Python objects; a page still that big is
+    refused."""
+    import lxml.etree as etree
+    import lxml.html
+
+    root = lxml.html.document_fromstring(text)
+    for table in list(root.iter("table")):
+        cells = sum(1 for _ in table.iter("td", "th"))
+        if cells > MAX_CELLS and table.getparent() is not None:
+            notes.append(f"a table of {cells:,} cells was left out (more than any report's table)")
+            table.getparent().remove(table)
+    elements = sum(1 for _ in root.iter())
+    if elements > MAX_TAGS:
+        raise ExtractError(TOO_LARGE, f"the web page holds {elements:,} elements, more than any report page "
+                           f"(the limit is {MAX_TAGS:,}); save the report's own text and read that")
+    return etree.tostring(root, encoding="unicode", method="html")
+
+
 def html_blocks(text: str, hints: Hints = NO_HINTS) -> tuple[list, dict[str, str], list[str]]:
     """Blocks, properties and repair notes of an HTML text (also used for Word's embedded HTML chunks)."""
     try:
-        return _html_blocks(simplify_markup(text), hints)
+        return _html_blocks(text, hints)
     except RecursionError as exc:
         raise ExtractError(CORRUPT, f"the page nests its elements more than {MAX_DEPTH} levels deep in a way that "
                            "cannot be flattened; save its text and read that") from exc
 
 
 def _html_blocks(text: str, hints: Hints) -> tuple[list, dict[str, str], list[str]]:
+    notes: list[str] = []
+    text = bound_markup(text)
+    sheet = css.page_sheet(text)
+    kinds = css.page_hiding(text, sheet)
+    hides = bool(kinds)
+    text = simplify_markup(text, sheet, kinds)
+    if text.count("<") > MAX_TAGS:
+        text = prune_tables(text, notes)
     soup = BeautifulSoup(text, "lxml")
     page_title = clean_line(soup.title.get_text(" ")) if soup.title else ""
     for el in soup.find_all(_DROP):
         el.decompose()
+    if hides:
+        css.strip_unseen(soup, sheet)  # what a browser does not show is not read
     props = page_properties(soup)
     body = soup.body or soup
     root = content_root(body, hints)
@@ -431,7 +526,7 @@ def _html_blocks(text: str, hints: Hints) -> tuple[list, dict[str, str], list[st
     flow = Flow()
     flow.element(root)
     flow.brk()
-    return flow.blocks, props, flow.notes
+    return flow.blocks, props, notes + flow.notes
 
 
 def _leading_info(root: Tag, title: Tag | None, props: dict[str, str]) -> None:

@@ -1,7 +1,8 @@
 """Visible text of markup formats (HTML, Word): whitespace as a reader sees it, and the lines
 of a table cell joined into the cell's text.
 
-- ``clean_line``: non-breaking and full-width spaces, tabs and runs of spaces become one space;
+- ``clean_line``: characters that show nothing (zero-width, soft hyphens, bidi marks) removed;
+  non-breaking and full-width spaces, tabs and runs of spaces become one space;
   a source line break between two Chinese characters disappears (a browser lays out
   ``本年度\\n办理结果`` as one word); the line is stripped.
 - ``join_wrapped``: a cell's paragraphs and line breaks are wrapping artefacts (``商业`` /
@@ -12,16 +13,17 @@ from __future__ import annotations
 
 import re
 
+from ..textnorm import strip_invisible
+
 _SPACES = re.compile(r"[ \t\f\v\xa0\u2002\u2003\u2009\u200a\u3000\ufeff]+")
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t\xa0\u3000]*[\r\n]+[ \t\xa0\u3000\r\n]*(?=[{_CJK}])")
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\u00ad]")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
 
 
 def clean_line(text: str) -> str:
     """One visible line: spaces collapsed, CJK-to-CJK source line breaks removed, stripped."""
-    text = _ZERO_WIDTH.sub("", text)
+    text = strip_invisible(text)
     text = _CJK_BREAK.sub("", text)
     text = re.sub(r"[\r\n]+", " ", text)
     return _SPACES.sub(" ", text).strip()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 
 from ..document import Document, Paragraph, Table
-from .encoding import decode
+from .encoding import decode_text
 from .text import _MD_RULE, _PAGE_NO, header_properties, split_pipes
 
 _md = MarkdownIt("commonmark").enable("table")
@@ -29,7 +29,7 @@ def _inline_text(token) -> str:
 
 
 def read_markdown(data: bytes, source: str, hints=None) -> Document:
-    text, encoding = decode(data)
+    text, encoding, repaired = decode_text(data)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     props, start = header_properties(lines)
     body = "\n".join(lines[start:])
@@ -69,4 +69,5 @@ def read_markdown(data: bytes, source: str, hints=None) -> Document:
                     blocks.append(Paragraph(line.strip()))
         i += 1
     layout = "md/pipe" if any(isinstance(b, Table) for b in blocks) else "md/plain"
-    return Document(source=source, format="md", blocks=blocks, properties=props, encoding=encoding, layout=layout)
+    return Document(source=source, format="md", blocks=blocks, properties=props, encoding=encoding, layout=layout,
+                    warnings=repaired)

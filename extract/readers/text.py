@@ -11,7 +11,7 @@ import re
 
 from ..document import Document, Paragraph, Table
 from . import properties
-from .encoding import decode
+from .encoding import decode_text
 
 _RULE = re.compile(r"^\s*[=＝#*-]{4,}\s*\S{0,8}\s*[=＝#*-]{4,}\s*$")
 _PAGE_NO = re.compile(r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$")
@@ -90,11 +90,11 @@ def lines_to_blocks(lines: list[str], first_page: int | None = None) -> tuple[li
 
 
 def read_text(data: bytes, source: str, hints=None) -> Document:
-    text, encoding = decode(data)
+    text, encoding, repaired = decode_text(data)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     props, start = header_properties(lines)
     paged = "\f" in text
     blocks, last_page = lines_to_blocks(lines[start:], first_page=1 if paged else None)
     layout = "text/pipe" if any(isinstance(b, Table) for b in blocks) else "text/plain"
     return Document(source=source, format="txt", blocks=blocks, properties=props, encoding=encoding,
-                    pages=last_page if paged else None, layout=layout)
+                    pages=last_page if paged else None, layout=layout, warnings=repaired)

@@ -28,8 +28,10 @@ import zipfile
 from ..document import Cell, Document, Paragraph, Table
 from ..errors import CORRUPT, HOSTILE_XML, ExtractError
 from . import properties
-from .grid import is_layout
+from .package import repack, unpack
+from .grid import MAX_CELLS, MAX_COLUMNS, is_layout
 from .hints import NO_HINTS, Hints
+from . import visible
 from .inline import clean_line, join_wrapped, superscript
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -51,9 +53,13 @@ def _val(el, tag: str, default: str | None = None) -> str | None:
     return child.get(w("val"), default)
 
 
+INT32 = 2 ** 31 - 1  # Word's numbers (ST_DecimalNumber) are 32-bit; a larger one is damage or an attack
+
+
 def _int(text: str | None, default: int) -> int:
     try:
-        return int(text) if text is not None else default
+        value = int(text) if text is not None and len(text) < 20 else default
+        return value if -INT32 - 1 <= value <= INT32 else default
     except ValueError:
         return default
 
@@ -67,30 +73,29 @@ def _xml(part):
     return element if element is not None else parse_xml(part.blob)
 
 
-def refuse_doctypes(data: bytes) -> None:
+def refuse_doctypes(members: dict[str, bytes]) -> None:
     """Word never writes a DOCTYPE: one that declares entities is a billion-laughs attack."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            for info in zf.infolist():
-                if info.filename.endswith((".xml", ".rels")):
-                    with zf.open(info) as fh:
-                        head = fh.read(4096)
-                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                        raise ExtractError(HOSTILE_XML, f"the Word file's part {info.filename} declares XML entities "
-                                           "(a DOCTYPE), which Word never writes: refused as a possible "
-                                           "billion-laughs attack")
-    except zipfile.BadZipFile:
-        return  # reported as damaged when the package is opened
+    for name, blob in members.items():
+        if name.endswith((".xml", ".rels")):
+            head = blob[:4096]
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise ExtractError(HOSTILE_XML, f"the Word file's part {name} declares XML entities "
+                                   "(a DOCTYPE), which Word never writes: refused as a possible "
+                                   "billion-laughs attack")
 
 
 def open_parts(data: bytes):
-    """(document part, body element, numbering element or None, styles element or None)."""
+    """(document part, body element, numbering, styles and theme elements or None).
+
+    The package is unpacked with every member's size checked while inflating (``package.unpack``)
+    and handed to python-docx stored, so python-docx never inflates a member itself."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.package import Package
 
-    refuse_doctypes(data)
+    members = unpack(data)
+    refuse_doctypes(members)
     try:
-        part = Package.open(io.BytesIO(data)).main_document_part
+        part = Package.open(io.BytesIO(repack(members))).main_document_part
         root = _xml(part)
     except (KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
         raise ExtractError(CORRUPT, f"the Word file is damaged ({type(exc).__name__}: {exc}); open it in Word or "
@@ -103,12 +108,12 @@ def open_parts(data: bytes):
         raise ExtractError(CORRUPT, "the Word file has no document body (it may use Strict Open XML); save it again "
                            "as an ordinary .docx")
     related = {}
-    for name, rt in (("numbering", RT.NUMBERING), ("styles", RT.STYLES)):
+    for name, rt in (("numbering", RT.NUMBERING), ("styles", RT.STYLES), ("theme", RT.THEME)):
         try:
             related[name] = _xml(part.part_related_by(rt))
         except (KeyError, ValueError):
             related[name] = None
-    return part, body, related["numbering"], related["styles"]
+    return part, body, related["numbering"], related["styles"], related["theme"]
 
 
 # ------------------------------------------------------------------ 4. automatic numbering
@@ -119,6 +124,8 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _PAREN = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
 _STOP = "⒈⒉⒊⒋⒌⒍⒎⒏⒐⒑⒒⒓⒔⒕⒖⒗⒘⒙⒚⒛"
 _GAN = "甲乙丙丁戊己庚辛壬癸"
+MAX_LETTERS = 10  # AAAAAAAAAA: longer letter labels are written as numbers
+MAX_LEVEL_TEXT = 32  # characters of a list level's text ("（%1）", "%1.%2."): real ones have a few
 
 
 def _cn_count(n: int, digits: str = _CN, ten: str = "十") -> str:
@@ -131,6 +138,8 @@ def _cn_count(n: int, digits: str = _CN, ten: str = "十") -> str:
 
 
 def _roman(n: int) -> str:
+    if not 0 < n < 4000:  # no roman numeral beyond MMMCMXCIX (and no quadratic string for a start of 2e9)
+        return str(n)
     out = ""
     for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
                        (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
@@ -156,6 +165,8 @@ def format_number(n: int, fmt: str) -> str:
         if fmt == name:
             return table[n - 1] if 1 <= n <= len(table) else str(n)
     if fmt in ("upperLetter", "lowerLetter"):
+        if n > 26 * MAX_LETTERS:  # Z repeated a million times is no label
+            return str(n)
         s = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1) if n > 0 else ""
         return s if fmt == "upperLetter" else s.lower()
     if fmt in ("upperRoman", "lowerRoman"):
@@ -182,7 +193,7 @@ class Numbering:
                 for lvl in absn.iter(w("lvl")):
                     ilvl = _int(lvl.get(w("ilvl")), 0)
                     lvls[ilvl] = (_int(_val(lvl, "start"), 0), _val(lvl, "numFmt", "decimal") or "decimal",
-                                  _val(lvl, "lvlText", "") or "", _val(lvl, "suff", "tab") or "tab")
+                                  (_val(lvl, "lvlText", "") or "")[:MAX_LEVEL_TEXT], _val(lvl, "suff", "tab") or "tab")
                 self.levels[absn.get(w("abstractNumId"))] = lvls
             for num in numbering.iter(w("num")):
                 overrides = {}
@@ -259,12 +270,160 @@ _SKIP = {"pPr", "rPr", "del", "moveFrom", "instrText", "delText", "delInstrText"
 _OFF = ("0", "false", "off")
 
 
-def _hidden_run(r) -> bool:
-    rpr = r.find(w("rPr"))
-    if rpr is None:
-        return False
-    vanish = rpr.find(w("vanish"))
-    return vanish is not None and vanish.get(w("val"), "true") not in _OFF
+class Looks:
+    """Whether a run's text can be seen, from its run properties resolved as Word does: document
+    defaults, then the table's style, the paragraph's style and the run's character style (each
+    with its ``basedOn`` chain), then the run's own properties. Hidden (``w:vanish``), under 1 pt,
+    or in the colour of its background (run shading, the paragraph's, the cell's, the table's,
+    the page's, else white paper) is not seen."""
+
+    def __init__(self, styles=None, theme=None, document=None):
+        self.theme = dict(THEME_DEFAULTS)
+        if theme is not None:
+            self.theme.update(_theme_colours(theme))
+        self.defaults: dict = {}
+        self.own: dict[str, tuple[dict, object]] = {}  # styleId → (run look, paragraph or cell fill)
+        self.based: dict[str, str | None] = {}
+        self.default_style: dict[str, str] = {}
+        self.resolved: dict[str | None, tuple[dict, object]] = {}
+        self.page = visible.WHITE
+        if styles is not None:
+            rpr = styles.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}")
+            self.defaults = self.run_look(rpr)
+            for st in styles.iter(w("style")):
+                sid = st.get(w("styleId"))
+                if sid is None:
+                    continue
+                if st.get(w("default")) in ("1", "true", "on"):
+                    self.default_style.setdefault(st.get(w("type"), "paragraph"), sid)
+                self.based[sid] = _val(st, "basedOn")
+                fill = _fill(st.find(w("pPr"))) or _fill(st.find(w("tblPr"))) or _fill(st.find(w("tcPr")))
+                self.own[sid] = (self.run_look(st.find(w("rPr"))), fill)
+        if document is not None:
+            bg = document.find(w("background"))
+            colour = visible.hex_colour(bg.get(w("color"))) if bg is not None else None
+            self.page = colour or self.page
+
+    def colour(self, el) -> object:
+        """A ``w:color``: an RGB triple, ``"auto"`` (Word picks a contrasting colour), or None."""
+        theme = el.get(w("themeColor"))
+        rgb = self.theme.get(theme) if theme else visible.hex_colour(el.get(w("val")))
+        if theme and rgb is not None:
+            tint, shade = el.get(w("themeTint")), el.get(w("themeShade"))
+            if tint and visible.hex_colour(tint * 3):
+                t = int(tint, 16) / 255
+                rgb = tuple(round(c + (255 - c) * (1 - t)) for c in rgb)
+            if shade and visible.hex_colour(shade * 3):
+                rgb = tuple(round(c * int(shade, 16) / 255) for c in rgb)
+        if rgb is None and (el.get(w("val")) or "").lower() == "auto":
+            return "auto"
+        return rgb
+
+    def run_look(self, rpr) -> dict:
+        look: dict = {}
+        if rpr is None:
+            return look
+        for tag in ("vanish", "specVanish"):
+            el = rpr.find(w(tag))
+            if el is not None:
+                look["vanish"] = el.get(w("val"), "true") not in _OFF
+        el = rpr.find(w("color"))
+        if el is not None:
+            look["colour"] = self.colour(el)
+        sz = _val(rpr, "sz")
+        if sz is not None:
+            try:
+                look["size"] = float(sz)
+            except ValueError:
+                pass
+        fill = _fill(rpr)
+        highlight = _val(rpr, "highlight")
+        if highlight and highlight != "none":
+            fill = visible.NAMED.get(highlight.lower(), fill)
+        if fill is not None:
+            look["fill"] = fill
+        return look
+
+    def style(self, sid: str | None) -> tuple[dict, object]:
+        """A style's run look and fill with its ``basedOn`` chain resolved (a cycle ends the chain)."""
+        if sid in self.resolved:
+            return self.resolved[sid]
+        chain, cur = [], sid
+        while cur is not None and cur in self.own and cur not in chain and len(chain) < 50:
+            chain.append(cur)
+            cur = self.based.get(cur)
+        look: dict = {}
+        fill = None
+        for st in reversed(chain):
+            own, own_fill = self.own[st]
+            look.update(own)
+            fill = own_fill or fill
+        self.resolved[sid] = (look, fill)
+        return look, fill
+
+    def paragraph(self, p, table_style: str | None, fills: list):
+        """A test of the paragraph's runs: True for a run that cannot be seen."""
+        ppr = p.find(w("pPr"))
+        pstyle = _val(ppr, "pStyle") or self.default_style.get("paragraph")
+        table_look, table_fill = self.style(table_style) if table_style else ({}, None)
+        para_look, para_fill = self.style(pstyle)
+        base = {**self.defaults, **table_look, **para_look}
+        behind = _fill(ppr) or para_fill
+        for fill in reversed(fills):  # the innermost cell or table with a fill
+            behind = behind or fill
+        behind = behind or table_fill or self.page
+        default_char = self.default_style.get("character")
+
+        def hidden(r) -> bool:
+            rpr = r.find(w("rPr"))
+            look = {**base, **self.style(_val(rpr, "rStyle") or default_char)[0], **self.run_look(rpr)}
+            if look.get("vanish"):
+                return True
+            if look.get("size") is not None and look["size"] < 2 * visible.MIN_PT:  # half-points
+                return True
+            colour = look.get("colour")
+            return isinstance(colour, tuple) and visible.same_colour(colour, look.get("fill") or behind)
+
+        return hidden
+
+
+THEME_DEFAULTS = {"dark1": visible.BLACK, "text1": visible.BLACK, "light1": visible.WHITE, "background1": visible.WHITE}
+_THEME_NAMES = {"dk1": ("dark1", "text1"), "lt1": ("light1", "background1"), "dk2": ("dark2", "text2"),
+                "lt2": ("light2", "background2"), "accent1": ("accent1",), "accent2": ("accent2",),
+                "accent3": ("accent3",), "accent4": ("accent4",), "accent5": ("accent5",), "accent6": ("accent6",),
+                "hlink": ("hyperlink",), "folHlink": ("followedHyperlink",)}
+
+
+def _theme_colours(theme) -> dict:
+    out = {}
+    for el in theme.iter():
+        _, local = _split(el.tag)
+        if local in _THEME_NAMES and len(el):
+            child = el[0]
+            rgb = visible.hex_colour(child.get("val") if _split(child.tag)[1] == "srgbClr" else child.get("lastClr"))
+            if rgb is not None:
+                for name in _THEME_NAMES[local]:
+                    out[name] = rgb
+    return out
+
+
+def _fill(pr):
+    """The shading fill of a ``pPr``/``rPr``/``tcPr``/``tblPr``: an RGB triple or None (none, auto)."""
+    if pr is None:
+        return None
+    shd = pr.find(w("shd"))
+    if shd is None:
+        return None
+    return visible.hex_colour(shd.get(w("fill")))
+
+
+_PLAIN = Looks()
+
+
+def _visible_run(hidden, r) -> bool:
+    if hidden is None:  # no styles known: the run's own properties decide
+        return not _PLAIN.paragraph(r, None, [])(r)
+    return not hidden(r)
 
 
 def _superscript_run(r) -> bool:
@@ -291,7 +450,8 @@ def _alternate(el):
     return None
 
 
-def paragraph_text(el, out: list[str], floats: list) -> None:
+def paragraph_text(el, out: list[str], floats: list, hidden=None) -> None:
+    """The text a reader sees in a paragraph (``hidden``: a run that cannot be seen, see ``Looks``)."""
     for child in el:
         ns, tag = _split(child.tag)
         if not ns and not tag:
@@ -299,7 +459,7 @@ def paragraph_text(el, out: list[str], floats: list) -> None:
         if ns == MC and tag == "AlternateContent":
             chosen = _alternate(child)
             if chosen is not None:
-                paragraph_text(chosen, out, floats)
+                paragraph_text(chosen, out, floats, hidden)
             continue
         if ns == W:
             if tag in _SKIP:
@@ -315,17 +475,17 @@ def paragraph_text(el, out: list[str], floats: list) -> None:
             elif tag == "noBreakHyphen":
                 out.append("-")
             elif tag == "r":
-                if not _hidden_run(child):
+                if _visible_run(hidden, child):
                     if _superscript_run(child):  # a footnote mark: kept apart from the number before it
                         mark: list[str] = []
-                        paragraph_text(child, mark, floats)
+                        paragraph_text(child, mark, floats, hidden)
                         out.append(superscript("".join(mark)))
                     else:
-                        paragraph_text(child, out, floats)
+                        paragraph_text(child, out, floats, hidden)
             else:
-                paragraph_text(child, out, floats)
+                paragraph_text(child, out, floats, hidden)
         elif isinstance(child.tag, str):
-            paragraph_text(child, out, floats)
+            paragraph_text(child, out, floats, hidden)
 
 
 # ------------------------------------------------------------------ 2. and 5. blocks
@@ -357,17 +517,30 @@ def _merge(tc, tag: str) -> str | None:
     return None if el is None else el.get(w("val"), "continue")
 
 
+
+
+def _grid_width(tbl, tc_rows: list[list]) -> int:
+    """The table's columns: its declared grid (``w:tblGrid``), or more when a row holds more cells,
+    never more than ``MAX_COLUMNS``."""
+    grid = tbl.find(w("tblGrid"))
+    declared = len(grid.findall(w("gridCol"))) if grid is not None else 0
+    return max(1, min(max([declared] + [len(row) for row in tc_rows]), MAX_COLUMNS))
+
+
 def _all_text(el) -> str:
     return "".join(t.text or "" for t in el.iter(w("t")))
 
 
 class Body:
-    def __init__(self, part, numbering: Numbering, hints: Hints = NO_HINTS):
+    def __init__(self, part, numbering: Numbering, hints: Hints = NO_HINTS, looks: Looks | None = None):
         self.part = part
         self.numbering = numbering
         self.hints = hints
+        self.looks = looks or Looks()
         self.blocks: list = []
         self.notes: list[str] = []
+        self.table_style: str | None = None  # the style of the table being read
+        self.fills: list = []  # shading of the tables and cells around the paragraph being read, outermost first
 
     # block containers: body, cell, text box, content control
     def container(self, el) -> None:
@@ -393,7 +566,7 @@ class Body:
         """The paragraph's lines, its list number (if any) in front; a number alone is not text."""
         label = self.numbering.label(p)
         out: list[str] = []
-        paragraph_text(p, out, floats)
+        paragraph_text(p, out, floats, self.looks.paragraph(p, self.table_style, self.fills))
         text = "".join(out)
         return (label + text if text.strip() else text).split("\n")
 
@@ -407,18 +580,40 @@ class Body:
             self.container(box)
 
     def table(self, tbl) -> None:
+        outer = self.table_style, len(self.fills)
+        pr = tbl.find(w("tblPr"))
+        self.table_style = _val(pr, "tblStyle") or self.looks.default_style.get("table")
+        self.fills.append(_fill(pr))
+        try:
+            self._table(tbl)
+        finally:
+            self.table_style = outer[0]
+            del self.fills[outer[1]:]
+
+    def in_cell(self, tc, read):
+        """``read()`` with the cell's shading behind its paragraphs."""
+        self.fills.append(_fill(tc.find(w("tcPr"))))
+        try:
+            return read()
+        finally:
+            self.fills.pop()
+
+    def _table(self, tbl) -> None:
         rows = [tr for tr in _children(tbl, "tr") if not _deleted_row(tr)]
         tc_rows = [list(_children(tr, "tc")) for tr in rows]
         tcs = [tc for row in tc_rows for tc in row]
         if not tcs:
             return
+        if len(tcs) > MAX_CELLS:
+            self.notes.append(f"a table of {len(tcs):,} cells was left out (more than any report's table)")
+            return
         nested = any(tc.find(".//" + w("tbl")) is not None for tc in tcs)
         if is_layout([[_all_text(tc) for tc in row] for row in tc_rows if row], nested):
             for tc in tcs:
                 if _merge(tc, "vMerge") != "continue":  # a merge's continuation holds nothing of its own
-                    self.container(tc)
+                    self.in_cell(tc, lambda tc=tc: self.container(tc))
             return
-        cells, floats = self.grid(rows)
+        cells, floats = self.grid(rows, _grid_width(tbl, tc_rows))
         if cells:
             self.blocks.append(Table(cells=[Cell(c[0], c[1], c[2], c[3], c[4]) for c in cells]))
         for box in floats:
@@ -430,20 +625,21 @@ class Body:
             lines.extend(self.lines(p, floats))
         return join_wrapped(lines)
 
-    def grid(self, rows) -> tuple[list[list], list]:
-        """Cells as [text, row, col, rowspan, colspan] on the real grid; text boxes found in cells."""
+    def grid(self, rows, width: int) -> tuple[list[list], list]:
+        """Cells as [text, row, col, rowspan, colspan] on the real grid; text boxes found in cells.
+        No cell reaches past the table's ``width`` (``gridBefore``/``gridSpan`` of 2³¹ are clipped to it)."""
         cells: list[list] = []
         at: dict[tuple[int, int], list] = {}
         floats: list = []
         for r, tr in enumerate(rows):
-            col = _int(_val(tr.find(w("trPr")), "gridBefore"), 0)
+            col = min(max(0, _int(_val(tr.find(w("trPr")), "gridBefore"), 0)), width)
             previous = None
             for tc in _children(tr, "tc"):
                 pr = tc.find(w("tcPr"))
                 if pr is not None and pr.find(w("cellDel")) is not None:
                     continue
-                span = max(1, _int(_val(pr, "gridSpan"), 1))
-                text = self.cell_text(tc, floats)
+                span = min(max(1, _int(_val(pr, "gridSpan"), 1)), max(1, width - col))
+                text = self.in_cell(tc, lambda tc=tc: self.cell_text(tc, floats))
                 above = at.get((r - 1, col))
                 if _merge(tc, "vMerge") == "continue" and above is not None and above[2] == col:
                     above[3] = r - above[1] + 1
@@ -500,8 +696,8 @@ def core_title(package) -> str:
 
 
 def read_docx(data: bytes, source: str, hints: Hints = NO_HINTS, fmt: str = "docx") -> Document:
-    part, body, numbering, styles = open_parts(data)
-    walker = Body(part, Numbering(numbering, styles), hints)
+    part, body, numbering, styles, theme = open_parts(data)
+    walker = Body(part, Numbering(numbering, styles), hints, Looks(styles, theme, body.getparent()))
     walker.container(body)
     props: dict[str, str] = {}
     title = core_title(part.package)

@@ -3,8 +3,9 @@
 Steps (each in its own module):
 
 1. ``open_pdf``: PDFium opens the file; a password or a broken file is a clear error.
-2. ``scan.scan_page``: one cheap PDFium pass per page: characters with boxes, the rulings a
-   reader can see, the number of images.
+2. ``scan.scan_page``: one cheap PDFium pass per page: characters with boxes (those a person
+   never sees left out: invisible, white, tiny, clipped, covered, in a hidden layer, outside the
+   crop box), the rulings a reader can see, the number of images.
 3. ``textlayer.check``: a page without characters is a picture: it is read by OCR
    (``readers/ocr``: the PDF is then ``pdf/ocr``, or ``pdf/text-layer+ocr`` when only some pages
    are pictures); glyphs without a Unicode map
@@ -30,6 +31,7 @@ from ...document import Cell, Document, Paragraph, Table
 from ...errors import CORRUPT, ENCRYPTED, ExtractError
 from . import furniture, textlayer
 from .grid import Grid, fill_text, page_grids, widen_labels
+from .layers import Layers
 from .layout import TextLine, continues, join_lines, margins, text_lines
 from .scan import PageScan, scan_page
 from .stitch import same_table, stitch
@@ -54,8 +56,8 @@ class PageBlocks:
     items: list[tuple[str, object]]
 
 
-def page_blocks(scan: PageScan) -> tuple[list[Grid], list[TextLine]]:
-    grids = page_grids(scan.edges, scan.number)
+def page_blocks(scan: PageScan, notes: list[str] | None = None) -> tuple[list[Grid], list[TextLine]]:
+    grids = page_grids(scan.edges, scan.number, notes)
     chars = scan.chars
     kept = []
     for g in grids:
@@ -152,9 +154,10 @@ def read_pdf(data: bytes, source: str, hints=None) -> Document:
     try:
         if len(pdf) == 0:
             raise ExtractError(CORRUPT, "the PDF has no pages (the file is damaged or cut short); download it again")
-        scans = [scan_page(pdf, i) for i in range(len(pdf))]
+        layers = Layers(data)
+        scans = [scan_page(pdf, i, layers) for i in range(len(pdf))]
         warnings, pictures = textlayer.check(scans, data)
-        pages = [(s, *page_blocks(s)) for s in scans]
+        pages = [(s, *page_blocks(s, warnings)) for s in scans]
         if pictures:  # pages without a text layer: read from their image
             from .. import ocr
 

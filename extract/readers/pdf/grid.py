@@ -104,12 +104,27 @@ def close_open_ends(edges: list[dict]) -> list[dict]:
     return edges + added
 
 
+MAX_CROSSINGS = 6000  # ruling crossings on a page: a page of report tables has a few hundred
+
+
+class TooManyRulings(Exception):
+    """The rulings cross more often than on any page of tables (pdfplumber's cell finder takes the
+    square of the crossings: a page ruled every 4 pt would cost minutes)."""
+
+    def __init__(self, crossings: int):
+        super().__init__(crossings)
+        self.crossings = crossings
+
+
 def find_cell_boxes(edges: list[dict]) -> list[list[tuple[float, float, float, float]]]:
-    """pdfplumber's table finder, fed with the rulings a reader can see."""
+    """pdfplumber's table finder, fed with the rulings a reader can see; raises TooManyRulings."""
     merged = merge_edges(edges, SNAP, SNAP, SNAP, SNAP)
     merged = filter_edges(merged, min_length=MIN_EDGE)
     merged = merge_edges(close_open_ends(merged), SNAP, SNAP, SNAP, SNAP)
-    cells = intersections_to_cells(edges_to_intersections(merged, SNAP, SNAP))
+    crossings = edges_to_intersections(merged, SNAP, SNAP)
+    if len(crossings) > MAX_CROSSINGS:
+        raise TooManyRulings(len(crossings))
+    cells = intersections_to_cells(crossings)
     return cells_to_tables(cells)
 
 
@@ -205,11 +220,43 @@ def fill_text(grid: Grid, chars: list[Char]) -> list[Char]:
     return outside
 
 
-def page_grids(edges: list[dict], page: int) -> list[Grid]:
-    """Every ruled table on a page, without text yet; page frames and text boxes (one column) left out."""
+def boxes_inside_cells(edges: list[dict]) -> list[dict]:
+    """Without the sides of shaded boxes that lie inside one cell of the table the drawn lines make.
+
+    A cell's shading fills the cell, so its sides are the cell's borders (and a table drawn only
+    with shading has no other rulings). A smaller box inside a cell (a blacked-out figure, a patch
+    behind one word) is ink in that cell: its sides would split the cell, and the table's columns
+    with it."""
+    lines = [e for e in edges if "box" not in e]
+    boxes = {e["box"] for e in edges if "box" in e}
+    if not boxes or len(lines) < 4:
+        return edges
+    cells = [c for table in find_cell_boxes(lines) for c in table]
+    inner = set()
+    for box in boxes:
+        x0, top, x1, bottom = box
+        for c0, ct, c1, cb in cells:
+            inside = c0 - SNAP <= x0 and x1 <= c1 + SNAP and ct - SNAP <= top and bottom <= cb + SNAP
+            fills = abs(x0 - c0) <= SNAP and abs(x1 - c1) <= SNAP and abs(top - ct) <= SNAP and abs(bottom - cb) <= SNAP
+            if inside and not fills:
+                inner.add(box)
+                break
+    return [e for e in edges if e.get("box") not in inner] if inner else edges
+
+
+def page_grids(edges: list[dict], page: int, notes: list[str] | None = None) -> list[Grid]:
+    """Every ruled table on a page, without text yet; page frames and text boxes (one column) left
+    out. A page ruled more densely than any table is read as text, with a note."""
     if len(edges) < 4:
         return []
-    grids = [to_grid(boxes, page) for boxes in find_cell_boxes(edges)]
+    try:
+        edges = boxes_inside_cells(edges)
+        grids = [to_grid(boxes, page) for boxes in find_cell_boxes(edges)]
+    except TooManyRulings as exc:
+        if notes is not None:
+            notes.append(f"page {page}: its rulings cross {exc.crossings:,} times (more than any page of tables; "
+                         f"the limit is {MAX_CROSSINGS:,}): its tables were not read as tables")
+        return []
     return [g for g in grids if g.n_cols > 1 and g.n_rows > 0]
 
 

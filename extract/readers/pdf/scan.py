@@ -10,6 +10,9 @@ and pdfminer's characters (the second text source) line up with PDFium's.
   Unicode for it (``unmapped``: PDFium then reports the raw glyph code, which can look like
   an ordinary character). Characters PDFium generated itself (spaces, line breaks) are left
   out; spacing is decided from the geometry later.
+  Characters a person never sees are left out (``Unseen``): text in render mode 3 or 7
+  (invisible), transparent, under 1 pt, in the colour of what is painted behind it (white on the
+  white page), clipped away by its clip path, or covered by an opaque filled box painted after it.
 - ``upright``: a page turned by /Rotate is given as it is displayed.
 - ``scan_rulings``: the page's drawn lines as pdfplumber edge dicts. Only what a reader can
   see counts: stroked segments in a visible colour, and filled rectangles that are not
@@ -24,6 +27,9 @@ from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as C
+
+from ...textnorm import INVISIBLE
+from .. import visible
 
 _HAS_MAP_ERROR = hasattr(C, "FPDFText_HasUnicodeMapError")
 WHITE = 0.93  # a colour whose channels are all above this (of 1) is invisible on paper
@@ -64,6 +70,7 @@ class PageScan:
     edges: list[dict] = field(default_factory=list)
     images: int = 0
     source: str = "pdfium"  # where the characters came from: pdfium or pdfminer
+    overfull: str = ""  # what a page too full to read holds ("600,599 characters"); none of it is read
 
 
 def bad_char(ch: Char) -> bool:
@@ -99,9 +106,24 @@ def _fallback_box(tp, i: int, size: float, left: float, top: float) -> tuple[flo
     return l.value - left, r.value - left, base - 0.88 * size, base + 0.12 * size
 
 
-def scan_chars(page, textpage) -> list[Char]:
+MAX_PAGE_CHARS = 60_000  # twenty times what a printed page of a report holds
+
+
+def _text_object_fn():
+    """``FPDFText_GetTextObject`` returning the object's address as an int (no pointer object per call)."""
+    try:
+        return ctypes.cast(C.FPDFText_GetTextObject, ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int))
+    except (AttributeError, TypeError):  # pragma: no cover - a PDFium build without it
+        return lambda tp, i: _handle(C.FPDFText_GetTextObject(tp, i))
+
+
+_TEXT_OBJECT = _text_object_fn()
+
+
+def scan_chars(page, textpage, objects: "Objects | None" = None) -> list[Char]:
     left, top = _box(page)
     tp = textpage.raw
+    unseen = Unseen(objects) if objects is not None else None
     n = C.FPDFText_CountChars(tp)
     rect = C.FS_RECTF()
     matrix = C.FS_MATRIX()
@@ -111,7 +133,7 @@ def scan_chars(page, textpage) -> list[Char]:
         if C.FPDFText_IsGenerated(tp, i):
             continue
         code = C.FPDFText_GetUnicode(tp, i)
-        if code in (0, 0xFEFF) or not C.FPDFText_GetLooseCharBox(tp, i, rect):
+        if code == 0 or code < 0x110000 and INVISIBLE.match(chr(code)) or not C.FPDFText_GetLooseCharBox(tp, i, rect):
             continue
         text = chr(code) if code < 0x110000 else "\ufffd"
         if 0xD800 <= code <= 0xDFFF:  # a surrogate pair: take the pair in one go
@@ -133,6 +155,8 @@ def scan_chars(page, textpage) -> list[Char]:
             t, b = b, t
         if size > 0 and (x1 - x0 > 2.5 * size + 2 or b - t > 2.5 * size + 2):
             x0, x1, t, b = _fallback_box(tp, i, size, left, top)
+        if unseen is not None and unseen.hidden(_TEXT_OBJECT(tp, i), x0, x1, t, b, size):
+            continue
         baseline = top - oy.value if C.FPDFText_GetCharOrigin(tp, i, ox, oy) else None
         out.append(Char(text, x0, x1, t, b, b - t, unmapped, baseline))
     return out
@@ -223,7 +247,10 @@ def _rect_edges(points: list[tuple[float, float]]) -> list[dict]:
         return [_edge(x0, (t + b) / 2, x1, (t + b) / 2, "h")]
     if w < THIN:
         return [_edge((x0 + x1) / 2, t, (x0 + x1) / 2, b, "v")]
-    return [_edge(x0, t, x1, t, "h"), _edge(x0, b, x1, b, "h"), _edge(x0, t, x0, b, "v"), _edge(x1, t, x1, b, "v")]
+    sides = [_edge(x0, t, x1, t, "h"), _edge(x0, b, x1, b, "h"), _edge(x0, t, x0, b, "v"), _edge(x1, t, x1, b, "v")]
+    for e in sides:  # the sides of a shaded box, not drawn lines: see grid.page_grids
+        e["box"] = (x0, t, x1, b)
+    return sides
 
 
 def _path_edges(obj, matrix, left: float, top: float) -> list[dict]:
@@ -247,25 +274,241 @@ def _path_edges(obj, matrix, left: float, top: float) -> list[dict]:
     return edges
 
 
+@dataclass
+class TextLook:
+    """How a text object is painted: its place in the paint order, render mode, colours, clip,
+    and whether it lies in a layer the viewer hides."""
+
+    seq: int
+    mode: int
+    fill: tuple[int, int, int, int] | None  # r, g, b, a (0-255)
+    stroke: tuple[int, int, int, int] | None
+    clip: tuple[float, float, float, float] | None  # x0, top, x1, bottom (page space, top-down)
+    hidden_layer: bool = False
+
+    def paints(self) -> list[tuple[int, int, int, int] | None]:
+        """The colours its glyphs are drawn in: fill, stroke or both (none when invisible)."""
+        if self.mode in INVISIBLE_MODES or self.hidden_layer:
+            return []
+        if self.mode in STROKE_MODES:
+            return [self.stroke]
+        if self.mode in FILL_STROKE_MODES:
+            return [self.fill, self.stroke]
+        return [self.fill]
+
+
+@dataclass
+class Box:
+    """An opaque filled rectangle: what is painted behind text drawn after it, and over text drawn before."""
+
+    seq: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    rgb: tuple[int, int, int]
+
+
+@dataclass
+class Objects:
+    edges: list[dict] = field(default_factory=list)
+    images: int = 0
+    texts: dict[int, TextLook] = field(default_factory=dict)  # by the text object's handle
+    boxes: list[Box] = field(default_factory=list)
+    count: int = 0  # objects walked
+    crop: tuple[float, float, float, float] | None = None  # the part of the page a viewer shows
+
+
+MAX_PAGE_OBJECTS = 200_000  # drawing objects on one page; a printed page of a report has a few thousand
+
+
+def _layers_of(obj) -> list[str]:
+    """Names of the optional-content layers (``/OC`` marks) the object is drawn in."""
+    names = []
+    for m in range(C.FPDFPageObj_CountMarks(obj)):
+        mark = C.FPDFPageObj_GetMark(obj, m)
+        buf, size = (ctypes.c_ushort * 64)(), ctypes.c_ulong()
+        if not mark or not C.FPDFPageObjMark_GetName(mark, buf, ctypes.sizeof(buf), size):
+            continue
+        if bytes(buf)[:max(0, size.value - 2)].decode("utf-16-le", "replace") != "OC":
+            continue
+        value = (ctypes.c_ushort * 256)()
+        if C.FPDFPageObjMark_GetParamStringValue(mark, b"Name", value, ctypes.sizeof(value), size):
+            names.append(bytes(value)[:max(0, size.value - 2)].decode("utf-16-le", "replace"))
+    return names
+
+
+def _rgba(obj, getter) -> tuple[int, int, int, int] | None:
+    r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+    if not getter(obj, r, g, b, a):
+        return None
+    return r.value, g.value, b.value, a.value
+
+
+def _handle(obj) -> int:
+    return ctypes.cast(obj, ctypes.c_void_p).value or 0
+
+
+def _apply(matrix, x: float, y: float, left: float, top: float) -> tuple[float, float]:
+    a, b, c, d, e, f = matrix
+    return a * x + c * y + e - left, top - (b * x + d * y + f)
+
+
+def _clip_box(obj, outer, left: float, top: float) -> tuple[float, float, float, float] | None:
+    """The box the object's clip path leaves visible (the intersection of its paths' boxes), in page space."""
+    clip = C.FPDFPageObj_GetClipPath(obj)
+    if not clip:
+        return None
+    box = None
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for p in range(max(0, C.FPDFClipPath_CountPaths(clip))):
+        pts = []
+        for i in range(max(0, C.FPDFClipPath_CountPathSegments(clip, p))):
+            seg = C.FPDFClipPath_GetPathSegment(clip, p, i)
+            if seg and C.FPDFPathSegment_GetPoint(seg, x, y):
+                pts.append(_apply(outer, x.value, y.value, left, top))
+        if not pts:
+            continue
+        xs, ys = [q[0] for q in pts], [q[1] for q in pts]
+        here = (min(xs), min(ys), max(xs), max(ys))
+        box = here if box is None else (max(box[0], here[0]), max(box[1], here[1]), min(box[2], here[2]),
+                                        min(box[3], here[3]))
+    return box
+
+
+def _filled_box(obj, matrix, left: float, top: float, seq: int) -> Box | None:
+    """The path as an opaque filled axis-aligned rectangle, or None when it is not one."""
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not C.FPDFPath_GetDrawMode(obj, fill_mode, stroke) or fill_mode.value == C.FPDF_FILLMODE_NONE:
+        return None
+    rgba = _rgba(obj, C.FPDFPageObj_GetFillColor)
+    if rgba is None or rgba[3] < 242:  # see-through
+        return None
+    subpaths = _subpaths(obj, matrix, left, top)
+    if len(subpaths) != 1 or subpaths[0][2]:
+        return None
+    points = subpaths[0][0]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    x0, x1, t, b = min(xs), max(xs), min(ys), max(ys)
+    if any(min(abs(px - x0), abs(px - x1)) > AXIS and min(abs(py - t), abs(py - b)) > AXIS for px, py in points):
+        return None
+    return Box(seq, x0, t, x1, b, rgba[:3])
+
+
+def scan_objects(page, layers=None) -> Objects:
+    """The page's objects in paint order (forms opened in place): visible rulings as pdfplumber
+    edges, the number of images, how each text object is painted, the opaque filled boxes.
+    ``layers(name)`` says whether an optional-content layer is hidden (its objects are not seen).
+    At most ``MAX_PAGE_OBJECTS`` are walked (``count`` says how many there were, up to one more)."""
+    left, top = _box(page)
+    out = Objects()
+    crop = page.get_cropbox()
+    out.crop = (crop[0] - left, top - crop[3], crop[2] - left, top - crop[1])
+    seq = 0
+    identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    # a stack of [parent, count, get, outer matrix, depth, next index, hidden]: children are taken in order
+    stack = [[page.raw, C.FPDFPage_CountObjects, C.FPDFPage_GetObject, identity, 0, 0, False]]
+    while stack:
+        frame = stack[-1]
+        parent, count, get, outer, depth, i, hidden = frame
+        if i >= count(parent):
+            stack.pop()
+            continue
+        if seq >= MAX_PAGE_OBJECTS:
+            out.count = seq + 1
+            return out
+        frame[5] = i + 1
+        obj = get(parent, i)
+        seq += 1
+        kind = C.FPDFPageObj_GetType(obj)
+        if layers is not None and not hidden and C.FPDFPageObj_CountMarks(obj):
+            hidden = any(layers(name) for name in _layers_of(obj))
+        if kind == C.FPDF_PAGEOBJ_PATH:
+            if hidden:
+                continue
+            matrix = _compose(_matrix(obj), outer)
+            out.edges.extend(_path_edges(obj, matrix, left, top))
+            box = _filled_box(obj, matrix, left, top, seq)
+            if box is not None:
+                out.boxes.append(box)
+        elif kind == C.FPDF_PAGEOBJ_TEXT:
+            out.texts[_handle(obj)] = TextLook(seq, C.FPDFTextObj_GetTextRenderMode(obj),
+                                               _rgba(obj, C.FPDFPageObj_GetFillColor),
+                                               _rgba(obj, C.FPDFPageObj_GetStrokeColor), _clip_box(obj, outer, left, top),
+                                               hidden)
+        elif kind == C.FPDF_PAGEOBJ_IMAGE:
+            out.images += 0 if hidden else 1
+        elif kind == C.FPDF_PAGEOBJ_FORM and depth < 8:
+            stack.append([obj, C.FPDFFormObj_CountObjects, C.FPDFFormObj_GetObject, _compose(_matrix(obj), outer),
+                          depth + 1, 0, hidden])
+    out.count = seq
+    return out
+
+
 def scan_rulings(page) -> tuple[list[dict], int]:
     """Visible horizontal and vertical rulings as pdfplumber edges, and the number of images."""
-    left, top = _box(page)
-    edges: list[dict] = []
-    images = 0
-    stack = [(page.raw, C.FPDFPage_CountObjects, C.FPDFPage_GetObject, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 0)]
-    while stack:
-        parent, count, get, outer, depth = stack.pop()
-        for i in range(count(parent)):
-            obj = get(parent, i)
-            kind = C.FPDFPageObj_GetType(obj)
-            if kind == C.FPDF_PAGEOBJ_PATH:
-                edges.extend(_path_edges(obj, _compose(_matrix(obj), outer), left, top))
-            elif kind == C.FPDF_PAGEOBJ_IMAGE:
-                images += 1
-            elif kind == C.FPDF_PAGEOBJ_FORM and depth < 8:
-                stack.append((obj, C.FPDFFormObj_CountObjects, C.FPDFFormObj_GetObject,
-                              _compose(_matrix(obj), outer), depth + 1))
-    return edges, images
+    objects = scan_objects(page)
+    return objects.edges, objects.images
+
+
+BAND = 20.0  # points: boxes are looked up by the horizontal bands they cross
+INVISIBLE_MODES = (3, 7)  # FPDF_TEXTRENDERMODE_INVISIBLE, _CLIP
+STROKE_MODES = (1, 5)  # stroke only (with or without clip)
+FILL_STROKE_MODES = (2, 6)
+
+
+class Unseen:
+    """Whether a character is seen, from how its text object is painted (see the module's docstring)."""
+
+    def __init__(self, objects: Objects):
+        self.texts: dict[int, tuple] = {}
+        for handle, look in objects.texts.items():
+            # the colours its glyphs are drawn in that are not fully transparent (None: not known); none: never seen
+            seen = [p for p in look.paints() if p is None or p[3] >= 26]
+            rgbs = tuple(None if p is None else p[:3] for p in seen)
+            never = not rgbs
+            on_white = all(visible.same_colour(rgb, visible.WHITE) for rgb in rgbs)
+            self.texts[handle] = (look.seq, never, look.clip, rgbs, on_white)
+        self.crop = objects.crop
+        self.bands: dict[int, list[Box]] = {}
+        for box in objects.boxes:
+            for band in range(int(box.top // BAND), int(box.bottom // BAND) + 1):
+                self.bands.setdefault(band, []).append(box)
+
+    def hidden(self, handle: int | None, x0: float, x1: float, top: float, bottom: float, size: float) -> bool:
+        if 0 < size < visible.MIN_PT and bottom - top < visible.MIN_PT:
+            return True
+        look = self.texts.get(handle) if handle else None
+        if look is None:
+            return False
+        seq, never, clip, rgbs, on_white = look
+        if never:
+            return True
+        cx, cy = (x0 + x1) / 2, (top + bottom) / 2
+        if self.crop is not None:
+            c0, ct, c1, cb = self.crop
+            if not (c0 - 1 <= cx <= c1 + 1 and ct - 1 <= cy <= cb + 1):  # outside what a viewer shows
+                return True
+        if clip is not None:
+            c0, ct, c1, cb = clip
+            if not (c0 - 0.5 <= cx <= c1 + 0.5 and ct - 0.5 <= cy <= cb + 0.5):
+                return True
+        boxes = self.bands.get(int(cy // BAND))
+        if not boxes:
+            return on_white
+        behind, behind_seq = visible.WHITE, -1  # the paper, unless a box is painted under the character
+        area = max((x1 - x0) * (bottom - top), 1e-6)
+        for box in boxes:
+            if not (box.x0 <= cx <= box.x1 and box.top <= cy <= box.bottom):
+                continue
+            if box.seq < seq:
+                if box.seq > behind_seq:
+                    behind, behind_seq = box.rgb, box.seq
+            else:
+                covered = (max(0.0, min(x1, box.x1) - max(x0, box.x0)) * max(0.0, min(bottom, box.bottom) - max(top, box.top)))
+                if covered >= 0.8 * area:
+                    return True
+        return all(visible.same_colour(rgb, behind) for rgb in rgbs)
 
 
 def _turn(rotation: int, width: float, height: float):
@@ -300,20 +543,31 @@ def upright(scan: PageScan, rotation: int) -> PageScan:
         bottom = max(ay, by) if orientation == "v" else y
         edges.append(_edge(x, y, x1, bottom, orientation))
     width, height = (scan.height, scan.width) if rotation % 180 else (scan.width, scan.height)
-    return PageScan(scan.number, width, height, chars, edges, scan.images, scan.source)
+    return PageScan(scan.number, width, height, chars, edges, scan.images, scan.source, scan.overfull)
 
 
-def scan_page(pdf: pdfium.PdfDocument, index: int) -> PageScan:
+def scan_page(pdf: pdfium.PdfDocument, index: int, layers=None) -> PageScan:
+    """One page (0-based ``index``); ``layers`` tells hidden optional-content layers (``layers.Layers``).
+    A page with more than ``MAX_PAGE_CHARS`` characters or ``MAX_PAGE_OBJECTS`` objects is not read
+    (``overfull``)."""
     page = pdf[index]
     try:
         width, height = _size(page)
         rotation = page.get_rotation()
+        objects = scan_objects(page, layers)
         textpage = page.get_textpage()
         try:
-            chars = scan_chars(page, textpage)
+            count = C.FPDFText_CountChars(textpage.raw)
+            if objects.count > MAX_PAGE_OBJECTS:
+                overfull, objects = f"more than {MAX_PAGE_OBJECTS:,} drawing objects", Objects()
+            elif count > MAX_PAGE_CHARS:
+                overfull = f"{count:,} characters"
+            else:
+                overfull = ""
+            chars = [] if overfull else scan_chars(page, textpage, objects)
         finally:
             textpage.close()
-        edges, images = scan_rulings(page)
+        edges, images = objects.edges, objects.images
     finally:
         page.close()
-    return upright(PageScan(index + 1, width, height, chars, edges, images), rotation)
+    return upright(PageScan(index + 1, width, height, chars, edges, images, overfull=overfull), rotation)

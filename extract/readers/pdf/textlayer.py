@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import io
 
-from ...errors import UNREADABLE_TEXT_LAYER, ExtractError
-from .scan import Char, PageScan, bad_char
+from ...errors import TOO_LARGE, UNREADABLE_TEXT_LAYER, ExtractError
+from .. import visible
+from .scan import MAX_PAGE_CHARS, MAX_PAGE_OBJECTS, Char, PageScan, bad_char
 
 MAX_BAD = 0.01  # share of a page's characters that may be unreadable (a symbol bullet, say)
 FEW = 10  # a page with fewer characters than this and an image is a picture of a page
@@ -24,25 +25,61 @@ def unreadable(chars: list[Char]) -> bool:
     return bad > max(2, MAX_BAD * len(seen))
 
 
+def _unseen(c: dict) -> bool:
+    """A pdfminer character a person does not see: under 1 pt, or filled white (on the white page;
+    pdfminer tells neither the render mode nor what is painted behind)."""
+    if (c.get("size") or 0) < visible.MIN_PT and c["bottom"] - c["top"] < visible.MIN_PT:
+        return True
+    colour = c.get("non_stroking_color")
+    if not isinstance(colour, (tuple, list)) or not all(isinstance(v, (int, float)) for v in colour):
+        return False
+    if len(colour) == 1:
+        rgb = (colour[0],) * 3
+    elif len(colour) == 3:
+        rgb = tuple(colour)
+    elif len(colour) == 4:  # CMYK
+        k = colour[3]
+        rgb = tuple((1 - v) * (1 - k) for v in colour[:3])
+    else:
+        return False
+    return visible.same_colour(tuple(round(255 * v) for v in rgb), visible.WHITE)
+
+
 def pdfminer_chars(data: bytes, number: int) -> list[Char]:
-    """The page's characters as pdfminer reads them (the second text source)."""
+    """The page's characters as pdfminer reads them (the second text source), those a person does
+    not see left out."""
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(data), pages=[number]) as pdf:
         page = pdf.pages[0]
         x_off, top_off = float(page.mediabox[0]), 0.0
         return [Char(c["text"], c["x0"] - x_off, c["x1"] - x_off, c["top"] - top_off, c["bottom"] - top_off,
-                     c["bottom"] - c["top"]) for c in page.chars]
+                     c["bottom"] - c["top"]) for c in page.chars if not _unseen(c)]
 
 
 def _picture(s: PageScan) -> bool:
     return len([c for c in s.chars if not c.text.isspace()]) < FEW and (s.images > 0 or not s.chars)
 
 
+def _overfull(scans: list[PageScan]) -> list[str]:
+    """Pages holding more characters than any printed page (none of them read): an error when no
+    other page has text or a picture to read, else a note each."""
+    full = [s for s in scans if s.overfull]
+    if not full:
+        return []
+    said = [f"page {s.number} holds {s.overfull}, more than a printed page can (the limits are {MAX_PAGE_CHARS:,} "
+            f"characters and {MAX_PAGE_OBJECTS:,} objects): it was not read" for s in full]
+    if len(full) == len(scans):
+        raise ExtractError(TOO_LARGE, said[0] + ("" if len(said) == 1 else f" (and {len(said) - 1} more such pages)") +
+                           "; no other page has text")
+    return said
+
+
 def check(scans: list[PageScan], data: bytes) -> tuple[list[str], list[int]]:
     """Warnings, and the pages (1-based) that are pictures without a text layer (to be read by OCR);
     raise when a text layer is there but cannot be trusted. Swaps in pdfminer's text where it reads better."""
-    warnings: list[str] = []
+    warnings: list[str] = _overfull(scans)
+    scans = [s for s in scans if not s.overfull]
     failed = []
     pictures = [s.number for s in scans if _picture(s)]
     for s in scans:
