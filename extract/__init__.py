@@ -4,7 +4,7 @@
     run(["corpus"], "outputs")        # python -m extract run corpus --out outputs
     out = load("outputs")             # typed DataFrames: out.reports, out.facts, out.checks, out.sections, out.panel
 """
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 
 def __getattr__(name):  # imported on first use, so that a worker process stays light
