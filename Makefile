@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: extract test bench bench-scale audit clean
+.PHONY: extract test test-all tools serve bench bench-scale audit clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,11 +18,30 @@ extract: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# the same tests with many more generated cases for the property tests (slower; not run by CI)
+test-all: $(STAMP)
+	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest -q
+
+# browse outputs/ in Datasette on http://127.0.0.1:8001 (run `make extract` first)
+serve: $(STAMP)
+	$(BIN)/python -m extract serve outputs
+
 # the pipeline on PDFs against a bare pdfplumber pass over the same files: time ratio and peak memory;
 # then scanned reports through OCR: seconds per page and per report, peak memory per worker
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_pdf.py
 	$(BIN)/python scripts/bench_ocr.py
+
+# system tools the tests use (Debian/Ubuntu, as root): Chromium, LibreOffice Writer, CJK fonts
+APT_TOOLS := chromium libreoffice-writer-nogui fonts-noto-cjk
+tools:
+	@if command -v chromium >/dev/null && command -v soffice >/dev/null && fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
+	  echo "tools present: chromium, soffice, Noto CJK fonts"; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_TOOLS); \
+	else \
+	  echo "missing tools; install as root: apt-get install $(APT_TOOLS)" >&2; exit 1; \
+	fi
 
 clean:
 	rm -rf $(VENV) outputs .pytest_cache build *.egg-info

@@ -3,11 +3,25 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests: `make test` runs a fixed, moderate number of generated cases; `make test-all`
+# (HYPOTHESIS_PROFILE=thorough) many more. Each test states only what differs from its profile.
+settings.register_profile("default", max_examples=60, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=600, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# Runs compared byte for byte (one worker vs two, local vs cluster) must not differ in the time they
+# were made: datapackage.json's `created` and panel.dta's time stamp follow SOURCE_DATE_EPOCH.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1764547200")  # 2025-12-01T00:00:00Z
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -97,3 +111,19 @@ def truth_expected(stem: str) -> dict[tuple[str, str, str], tuple[Decimal | None
         rows = list(csv.DictReader(fh))
     return {(r["table"], r["row"], r["column"]): (Decimal(r["value"]) if r["status"] == "ok" else None, r["status"])
             for r in rows}
+
+
+def need_tool(name: str, *alternatives: str) -> str:
+    """The path of a system tool the tests use; fail (never skip) without it: `make tools` installs it."""
+    import shutil
+
+    for n in (name,) + alternatives:
+        found = shutil.which(n)
+        if found:
+            return found
+    pytest.fail(f"{name} is not installed: run `make tools` (as root, apt-get) before `make test`")
+
+
+@pytest.fixture
+def soffice_tool() -> str:
+    return need_tool("soffice")

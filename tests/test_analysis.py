@@ -10,6 +10,8 @@ import duckdb
 import pandas as pd
 import pytest
 
+from conftest import need_tool
+
 from extract import load, run
 from extract.pipeline import process_bytes
 from extract.stages.agency import locate
@@ -135,9 +137,7 @@ def test_audit_page(series, tmp_path):
     page = (tmp_path / "audit.html").read_text(encoding="utf-8")
     assert page.count("<svg") >= 2 and "requests.results_sum.natural_person" in page
     assert "http://" not in page.split("</style>")[0] and "<script" not in page  # self-contained
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    if chromium is None:
-        pytest.skip("headless Chromium is not installed: page checked as text only")
+    chromium = need_tool("chromium", "chromium-browser", "google-chrome")
     shot = tmp_path / "shot.png"
     subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--no-first-run",

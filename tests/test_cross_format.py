@@ -14,7 +14,7 @@ from extract.pipeline import process_bytes
 from extract.readers import READERS
 from extract.readers.convert import soffice
 from extract.synth.fixtures import FORMS, render_all, spec_from_truth
-from conftest import TRUTH, need_shared, truth_expected
+from conftest import TRUTH, need_shared, need_tool, truth_expected
 
 REPORTS = ["zhangzhou-erqing-2019", "shuyang-fagaiju-2023", "pingtan-2022"]  # the seed report and two 2021 reports
 
@@ -58,8 +58,8 @@ def _same(got, want) -> bool:
 @pytest.mark.parametrize("form", list(FORMS))
 @pytest.mark.parametrize("name", REPORTS)
 def test_every_form_gives_the_printed_facts(name, form, rendered):
-    if form == "pdf" and not ("pdf" in READERS and soffice() is not None):
-        pytest.skip("pdf needs a registered PDF reader and LibreOffice to render it")
+    if form == "pdf":
+        need_tool("soffice")
     spec, results = rendered(name)
     res = results[form]
     assert res.errors == [], res.errors

@@ -112,7 +112,7 @@ def test_money_with_seven_decimals_loads_exactly(tmp_path):
     assert load(tmp_path / "out").panel["active.fees.fee_amount"].iloc[0] == Decimal("5949.0886671")
 
 
-@pytest.mark.skipif(soffice() is None, reason="LibreOffice is not installed")
+@pytest.mark.usefixtures("soffice_tool")
 def test_legacy_word_through_a_whole_run(tmp_path):
     """Converted by LibreOffice inside a worker, with its temporary files under OUT/.cache."""
     spec = random_spec(16, "2021")
@@ -126,7 +126,7 @@ def test_legacy_word_through_a_whole_run(tmp_path):
     assert (facts["status"] == "ok").sum() == 200
 
 
-@pytest.mark.skipif(soffice() is None, reason="LibreOffice is not installed")
+@pytest.mark.usefixtures("soffice_tool")
 def test_installing_libreoffice_helps_at_once(tmp_path, monkeypatch):
     """A file that needed LibreOffice is read on the next run once it is there (no stale cache)."""
     import extract.cache

@@ -1,7 +1,7 @@
 """Property-based tests: whatever the input, parsers return results or error rows, never raise."""
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract.document import Document, Paragraph, Table
@@ -25,7 +25,7 @@ HEADINGS = ["一、总体情况", "二、主动公开政府信息情况", "三�
             "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
 REPORTISH = st.lists(st.one_of(st.sampled_from(LABELS + HEADINGS), st.from_regex(r"[0-9 ]{1,20}", fullmatch=True),
                                st.text(max_size=30)), max_size=60).map(lambda xs: "".join(xs))
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings()  # the profile loaded in conftest.py
 
 
 @SETTINGS

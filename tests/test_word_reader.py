@@ -37,6 +37,9 @@ def test_blank_form_is_the_2021_format_with_no_numbers():
     by_table = Counter((f.table, f.status) for f in res.facts)
     assert by_table[("requests", "blank")] == 175 and by_table[("active", "blank")] == 10
     assert all(c.status == "unknown" for c in res.checks)
+    # 185 cells found, all empty: a blank form is not a `partial` report with data
+    assert res.report.status == "failed"
+    assert res.report.note.startswith("blank form: all 185 cells found in the statistical tables are empty")
 
 
 def test_blank_form_grid_has_each_merged_cell_once():
@@ -149,7 +152,7 @@ def test_password_protected_word_file():
     assert process_bytes(data, "report.docx").errors[0].code == "encrypted"
 
 
-@pytest.mark.skipif(convert.soffice() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.usefixtures("soffice_tool")
 def test_legacy_doc_converted_by_libreoffice(tmp_path):
     spec = random_spec(9, template="2021")
     docx = render(spec, "docx", tmp_path / "report.docx").read_bytes()
@@ -169,7 +172,7 @@ RTF = (r"{\rtf1\ansi\ansicpg936\deff0{\fonttbl{\f0\fnil\fcharset134 SimSun;}}\f0
        + _rtf_text("某区教育局2023年政府信息公开工作年度报告") + r"\par " + _rtf_text("一、总体情况") + r"\par }")
 
 
-@pytest.mark.skipif(convert.soffice() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.usefixtures("soffice_tool")
 def test_rtf_converted_by_libreoffice():
     res = process_bytes(RTF.encode("ascii"), "report.doc")
     assert res.errors == [] and res.report.format == "rtf"
