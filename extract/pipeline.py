@@ -97,8 +97,10 @@ def analyse(doc: Document, rid: str, source_path: str, size: int, trace: dict | 
                                "report (no 政府信息公开…年度报告 title and none of its sections or tables)", stage="detect")
         if outline < MIN_SECTIONS:
             raise _mentions_only()
-        report.status = "ok" if choice.key == "pre2019" else "partial"
-        report.note = ("report written before the 2019 national format: sections and metadata only"
+        # no table of a national format was read: never `ok`, whatever the reason
+        report.status = "partial"
+        report.note = ("report written before the 2019 national format: sections and metadata only, no statistical "
+                       "tables read"
                        if choice.key == "pre2019" else "no statistical tables of a national format found")
         result.report = report
         return result
@@ -117,14 +119,31 @@ def analyse(doc: Document, rid: str, source_path: str, size: int, trace: dict | 
     found = sum(1 for f in in_template if f.status != "missing")
     report.cells_found, report.cells_expected = found, len(in_template)
     report.checks_failed = sum(1 for c in result.checks if c.status == "fail")
+    valued = sum(1 for f in in_template if f.status not in ("missing", "blank"))
     report.status = "ok" if found == len(in_template) else ("partial" if found else "failed")
     notes = list(dict.fromkeys(doc.warnings + mapped.notes))
     if found == 0:
         notes.insert(0, "no cell of the statistical tables was found")
+    elif valued == 0:
+        # every cell the tables print is empty: a blank form (or a template published as a report)
+        report.status = "failed"
+        notes.insert(0, f"blank form: all {found} cells found in the statistical tables are empty, none holds a value")
+    elif report.status == "partial":
+        notes.insert(0, _missing_note(in_template))
     report.note = "; ".join(notes)
     result.report = report
     result.facts = facts
     return result
+
+
+def _missing_note(in_template: list) -> str:
+    """Say what a `partial` report lacks: how many cells, and in which tables."""
+    missing: dict[str, int] = {}
+    for f in in_template:
+        if f.status == "missing":
+            missing[f.table] = missing.get(f.table, 0) + 1
+    where = ", ".join(f"{table}: {n}" for table, n in sorted(missing.items()))
+    return f"{sum(missing.values())} of {len(in_template)} cells missing ({where})"
 
 
 def process_bytes(data: bytes, source_path: str, trace: dict | None = None) -> FileResult:

@@ -60,3 +60,11 @@ def test_flattened_values_say_how_they_were_read():
     docs = facts[("active", "normative_docs", "new_made")]
     assert docs.value == 89 and docs.status == "ambiguous" and docs.alternatives
     assert not [f for f in result.facts if f.status == "ok" and f.note.startswith("read from")]
+
+
+def test_report_before_the_2019_format_is_never_ok():
+    # pingtan 2018 reports in the pre-2019 way: prose, no national tables, so no cell is read
+    result = _run("pingtan-2018.txt")
+    assert result.errors == [] and result.report.template == "pre2019"
+    assert result.report.status == "partial" and result.report.cells_found == 0
+    assert "before the 2019 national format" in result.report.note
