@@ -79,6 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--follow-symlinks", action="store_true",
                      help="read files and folders that links in the input point to (default: skip them with a note)")
     run.add_argument("--summary-json", metavar="FILE", help="also write the run's summary as JSON to FILE")
+    run.add_argument("--executor", choices=["local", "dask"], default="local",
+                     help="where files are read: local worker processes (default) or a dask.distributed cluster")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="with --executor dask: the scheduler's address, e.g. tcp://10.0.0.5:8786")
+    run.add_argument("--ship-bytes", action="store_true",
+                     help="with --executor dask: send each file's bytes to the cluster (for workers that cannot "
+                          "see the input paths)")
     audit = sub.add_parser("audit", help="write one self-contained HTML page auditing a run's outputs",
                            description="Write an offline HTML page for the outputs in DIR: reports by year and format, "
                                        "every failed check with its cells, requests and outcomes per agency over "
@@ -92,6 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
                                          "evidence and each cell's status and reason.")
     inspect.add_argument("file", metavar="FILE", help="a report file")
     inspect.add_argument("--html", metavar="PAGE", help="also write a self-contained HTML page to PAGE")
+    serve = sub.add_parser("serve", help="browse a run's outputs in Datasette on localhost",
+                           description="Serve DIR/reports.sqlite with Datasette: every table and column described, "
+                                       "facets, canned queries (problems, agency_years, request_outcomes, one "
+                                       "agency's series, doubtful values) and links from a check to its cells.")
+    serve.add_argument("out", nargs="?", default="outputs", metavar="DIR", help="a run's output folder (default: outputs)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8001, help="port (default: 8001)")
     sub.add_parser("schema", help="print the output tables' reference as Markdown")
     return parser
 
@@ -116,6 +130,14 @@ def main(argv: list[str] | None = None) -> int:
                 fh.write(render_html(ins))
             print(f"Inspection page written to {args.html}")
         return 0
+    if args.command == "serve":
+        from .serve import serve
+
+        try:
+            return serve(args.out, args.host, args.port)
+        except FileNotFoundError as exc:
+            print(f"Error: {exc}", file=sys.stderr)
+            return 2
     if args.command == "audit":
         from .audit import write_audit
 
@@ -129,10 +151,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.jobs < 1 or args.timeout <= 0 or args.memory < 64:
         print("Error: --jobs must be at least 1, --timeout positive and --memory at least 64 MB", file=sys.stderr)
         return 2
+    from .executors import executor_for
+
+    try:
+        executor = executor_for(args.executor, scheduler=args.scheduler, ship_bytes=args.ship_bytes)
+    except ValueError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
     try:
         summary = api.run(args.inputs, args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
                           memory_mb=args.memory, progress=Display(quiet=args.quiet), cache_dir=args.cache_dir,
-                          include=args.include, exclude=args.exclude, follow_symlinks=args.follow_symlinks)
+                          include=args.include, exclude=args.exclude, follow_symlinks=args.follow_symlinks,
+                          executor=executor)
     except FileNotFoundError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2

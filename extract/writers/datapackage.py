@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import __version__
 from ..schema import RESOURCES
 from ..templates import TABLE_KEYS, TEMPLATES
+from .sqlite import REPORT_CHILDREN
+
+# the reports are public government information (政府信息公开); the tool that read them is MIT
+LICENSES = [{"name": "other-pd", "title": "Public government information published under the Regulations on the "
+             "Disclosure of Government Information (中华人民共和国政府信息公开条例); cite the issuing agency",
+             "path": "https://www.gov.cn/zhengce/content/2019-04/15/content_5382991.htm"}]
 
 STATUSES = {
     "facts": ["ok", "blank", "dash", "inferred", "ambiguous", "invalid", "missing"],
@@ -61,9 +69,23 @@ def _hashed(path: Path) -> tuple[int, str]:
     return size, "sha256:" + h.hexdigest()
 
 
-def package(out: Path, hashes: dict[str, tuple[int, str]] | None = None) -> dict:
+def created_at() -> datetime:
+    """When the outputs were made: UTC now, or SOURCE_DATE_EPOCH when set (reproducible builds:
+    the same inputs then give the same bytes, datapackage.json and panel.dta included)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
+
+
+def _now() -> str:
+    return created_at().strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def package(out: Path, hashes: dict[str, tuple[int, str]] | None = None, created: str | None = None) -> dict:
     """``hashes``: table name → (bytes, hash) of its CSV when the writer hashed it as it wrote."""
+    from .stata import stata_names
+
     enums = _enums()
+    stata = stata_names()
     resources = []
     hashes = hashes or {}
     for r in RESOURCES:
@@ -75,10 +97,14 @@ def package(out: Path, hashes: dict[str, tuple[int, str]] | None = None) -> dict
                 field["constraints"] = {"enum": enums[f.name]}
             if f.name == "status" and r.name in STATUSES:
                 field["constraints"] = {"enum": STATUSES[r.name]}
+            if r.name == "panel":
+                field["x-stata-name"] = stata[f.name]  # the variable's name in panel.dta
             fields.append(field)
         schema = {"fields": fields, "missingValues": [""]}
         if r.primary_key:
             schema["primaryKey"] = list(r.primary_key)
+        if r.name in REPORT_CHILDREN:
+            schema["foreignKeys"] = [{"fields": ["report_id"], "reference": {"resource": "reports", "fields": ["report_id"]}}]
         resources.append({
             "name": r.name, "title": r.zh, "description": r.en, "path": f"{r.name}.csv",
             "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
@@ -91,7 +117,14 @@ def package(out: Path, hashes: dict[str, tuple[int, str]] | None = None) -> dict
         "title": "政府信息公开工作年度报告 — statistical tables, checks and sections",
         "description": "Cells of the three statistical tables of China's government information disclosure annual "
                        "reports, in canonical keys, with accounting-identity checks, section texts and errors.",
+        "created": created or _now(),
+        "licenses": LICENSES,
+        "sources": [{"title": "政府信息公开工作年度报告 published by Chinese administrative agencies, read from the files "
+                              "named in reports.source_path",
+                     "path": "https://www.gov.cn/zhengce/content/2019-12/06/content_5459143.htm"}],
         "x-generator": f"extract {__version__}",
+        "x-files": {"reports.duckdb": "the tables and views for DuckDB", "reports.sqlite": "the tables for SQLite and "
+                    "Datasette (extract serve)", "panel.dta": "the panel for Stata 14+ (format 118)"},
         "resources": resources,
         "x-templates": templates_description(),
     }

@@ -6,6 +6,8 @@ from pathlib import Path
 from ..schema import RESOURCES
 from ..templates import TEMPLATES, outcome_groups
 
+STORAGE_VERSION = "v1.0.0"
+
 VIEWS = {
     "problems": """
         SELECT r.agency, r.agency_id, r.year, r.template, c."check" AS check_id, c.status, c.lhs, c.rhs, c.delta, c.cells, c.note,
@@ -50,8 +52,10 @@ def request_outcomes_sql() -> str:
 def write_duckdb(folder: Path, path: Path) -> None:
     import duckdb
 
-    # a small buffer pool: DuckDB writes through to the file instead of holding the tables in memory
-    con = duckdb.connect(str(path), config={"memory_limit": "128MB", "threads": 1})
+    # a small buffer pool: DuckDB writes through to the file instead of holding the tables in memory;
+    # the storage format every DuckDB 1.x reads (the `duckdb` command line users have may be older)
+    con = duckdb.connect(str(path), config={"memory_limit": "128MB", "threads": 1,
+                                            "storage_compatibility_version": STORAGE_VERSION})
     try:
         for r in RESOURCES:
             source = (folder / f"{r.name}.parquet").as_posix().replace("'", "''")

@@ -1,4 +1,4 @@
-"""Stream results into staged tables (CSV, Parquet), then DuckDB and datapackage.json, and commit.
+"""Stream results into staged tables (CSV, Parquet), then DuckDB, SQLite, Stata and datapackage.json, and commit.
 
 A packed result (``packing``) goes in as it came from its worker: the facts, checks and panel rows
 it carries rendered are copied as bytes into the CSV and as Arrow batches into the Parquet file; the
@@ -17,6 +17,8 @@ from ..schema import BY_NAME, RESOURCES
 from .csv import CsvSink
 from .datapackage import write_datapackage
 from .duckdb import write_duckdb
+from .sqlite import write_sqlite
+from .stata import write_stata
 from .journal import JOURNAL, commit
 from .parquet import ParquetSink
 
@@ -77,7 +79,9 @@ class OutputWriter:
             hashes[name] = (csv_sink.size, csv_sink.hash)
             files += [f"{name}.csv", f"{name}.parquet"]
         write_duckdb(self.staging, self.staging / "reports.duckdb")
-        files.append("reports.duckdb")
+        write_sqlite(self.staging, self.staging / "reports.sqlite")
+        write_stata(self.staging, self.staging / "panel.dta")
+        files += ["reports.duckdb", "reports.sqlite", "panel.dta"]
         write_datapackage(self.staging, self.staging / "datapackage.json", hashes)
         files.append("datapackage.json")
         try:

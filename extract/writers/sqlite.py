@@ -1,0 +1,134 @@
+"""``reports.sqlite``: the tables in SQLite for Datasette (``extract serve``) and any SQLite tool.
+
+Streamed from the staged Parquet files batch by batch. Numbers keep their value: a column of
+exact decimals has NUMERIC affinity (an integral value is stored as an integer, a fraction as
+the decimal text SQLite turns into a real number when that is exact to 15 digits). Beside the
+tables of the CSVs, two link tables let a browser go from a check to its cells and from a cell
+to its report (single-column foreign keys, which Datasette shows as links):
+
+- ``facts.fact_id`` = ``report_id/table.row.column``; ``checks.check_id`` = ``report_id/check``;
+- ``check_cells(check_id → checks, fact_id → facts)``, one row per cell an identity names.
+
+The views of ``reports.duckdb`` (problems, agency_years, request_outcomes) are here too.
+"""
+from __future__ import annotations
+
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+from ..schema import RESOURCES, Resource
+from .duckdb import request_outcomes_sql
+
+SQL_TYPE = {"string": "TEXT", "integer": "INTEGER", "decimal": "NUMERIC", "number": "REAL", "boolean": "INTEGER"}
+
+# the columns whose foreign key points at reports (every such row belongs to a report read)
+REPORT_CHILDREN = ("facts", "checks", "sections", "panel")
+
+VIEWS = {
+    "problems": """
+        SELECT r.agency, r.agency_id, r.year, r.template, c."check" AS check_id, c.status, c.lhs, c.rhs, c.delta,
+               c.cells, c.note, r.source_path, c.report_id
+        FROM checks c JOIN reports r USING (report_id)
+        WHERE c.status IN ('fail', 'warn')
+        ORDER BY r.agency_id, r.year, c."check" """,
+    "agency_years": """
+        SELECT agency_id, min(agency) AS agency, province, city, county,
+               count(*) AS reports, min(year) AS first_year, max(year) AS last_year,
+               group_concat(year, ',') AS years
+        FROM (SELECT * FROM reports ORDER BY year) GROUP BY agency_id, province, city, county ORDER BY agency_id""",
+}
+
+INDEXES = {
+    "reports": [("agency_id", "year")],
+    "facts": [("report_id",), ("table", "row", "column")],
+    "checks": [("report_id",), ("status",)],
+    "sections": [("report_id",)],
+    "panel": [("agency_id", "year")],
+    "check_cells": [("check_id",), ("fact_id",)],
+}
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _cell(value):
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value() and abs(value) < 2 ** 63:
+            return int(value)
+        return format(value, "f").rstrip("0").rstrip(".")
+    return value
+
+
+def _create(con: sqlite3.Connection, r: Resource) -> None:
+    cols = []
+    if r.name == "facts":
+        cols.append('"fact_id" TEXT PRIMARY KEY')
+    if r.name == "checks":
+        cols.append('"check_id" TEXT PRIMARY KEY')
+    for f in r.fields:
+        col = f"{_q(f.name)} {SQL_TYPE[f.type]}"
+        if f.name == "report_id" and r.name == "reports":
+            col += " PRIMARY KEY"
+        elif f.name == "report_id" and r.name in REPORT_CHILDREN:
+            col += " REFERENCES reports(report_id)"
+        cols.append(col)
+    con.execute(f"CREATE TABLE {_q(r.name)} ({', '.join(cols)})")
+
+
+def _rows(r: Resource, batch) -> list[tuple]:
+    data = [batch.column(f.name).to_pylist() for f in r.fields]
+    rows = [tuple(_cell(v) for v in row) for row in zip(*data)]
+    if r.name == "facts":
+        rid, t, row, c = (batch.column(n).to_pylist() for n in ("report_id", "table", "row", "column"))
+        rows = [(f"{a}/{b}.{d}.{e}",) + x for a, b, d, e, x in zip(rid, t, row, c, rows)]
+    elif r.name == "checks":
+        rid, chk = batch.column("report_id").to_pylist(), batch.column("check").to_pylist()
+        rows = [(f"{a}/{b}",) + x for a, b, x in zip(rid, chk, rows)]
+    return rows
+
+
+def _check_cells(batch) -> list[tuple[str, str]]:
+    out = []
+    for rid, table, chk, cells in zip(*(batch.column(n).to_pylist() for n in ("report_id", "table", "check", "cells"))):
+        if not table or not cells:
+            continue  # a cross-year check names cells of two reports in words
+        for cell in cells.split(";"):
+            row, _, col = cell.partition("/")
+            if row and col:
+                out.append((f"{rid}/{chk}", f"{rid}/{table}.{row}.{col}"))
+    return out
+
+
+def write_sqlite(folder: Path, path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    path.unlink(missing_ok=True)
+    con = sqlite3.connect(str(path))
+    try:
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
+        for r in RESOURCES:
+            _create(con, r)
+        con.execute('CREATE TABLE "check_cells" ("check_id" TEXT REFERENCES checks(check_id), '
+                    '"fact_id" TEXT REFERENCES facts(fact_id))')
+        for r in RESOURCES:
+            width = len(r.fields) + (1 if r.name in ("facts", "checks") else 0)
+            insert = f"INSERT OR IGNORE INTO {_q(r.name)} VALUES ({', '.join('?' * width)})"
+            source = pq.ParquetFile(folder / f"{r.name}.parquet")
+            for batch in source.iter_batches(batch_size=5000):
+                con.executemany(insert, _rows(r, batch))
+                if r.name == "checks":
+                    con.executemany('INSERT INTO "check_cells" VALUES (?, ?)', _check_cells(batch))
+        # a cell an identity names exists in facts (every template cell is written), but keep only links that resolve
+        con.execute('DELETE FROM "check_cells" WHERE fact_id NOT IN (SELECT fact_id FROM facts)')
+        for table, indexes in INDEXES.items():
+            for i, cols in enumerate(indexes):
+                con.execute(f'CREATE INDEX "idx_{table}_{i}" ON {_q(table)} ({", ".join(map(_q, cols))})')
+        for name, sql in VIEWS.items():
+            con.execute(f"CREATE VIEW {_q(name)} AS {sql}")
+        con.execute(f'CREATE VIEW "request_outcomes" AS {request_outcomes_sql()}')
+        con.commit()
+    finally:
+        con.close()
