@@ -168,15 +168,16 @@ def _context():
 
 def run_tasks(tasks: Iterable[Task], fn: Callable[[str, str], FileResult], jobs: int, limits: Limits,
               poll: float = 0.2, stats: PoolStats | None = None, scratch: str | None = None,
-              on_note: Callable[[Task, str], None] | None = None) -> Iterator[tuple[int, FileResult]]:
+              on_note: Callable[[Task, str], None] | None = None, context=None) -> Iterator[tuple[int, FileResult]]:
     """Yield ``(task.index, result)`` as files finish, in completion order. ``on_note(task, text)``
-    gets the notes a reader sends while it reads (``progress.note``)."""
+    gets the notes a reader sends while it reads (``progress.note``); ``context``: how workers start
+    (forked by default)."""
     pending = list(tasks)
     pending.reverse()
     stats = stats if stats is not None else PoolStats()
     if not pending:
         return
-    ctx = _context()
+    ctx = context or _context()
     workers = [_Worker(ctx, limits, fn, scratch) for _ in range(max(1, min(jobs, len(pending))))]
     try:
         for w in workers:
@@ -202,11 +203,13 @@ def run_tasks(tasks: Iterable[Task], fn: Callable[[str, str], FileResult], jobs:
                         outcome = (index, result)
                         stats.peak_mb = max(stats.peak_mb, peak)
                     except (EOFError, OSError):
+                        w.proc.join(timeout=2)  # the pipe can close before the exit status is known
                         outcome = (w.task.index, _limit_error(
                             w.task, WORKER_CRASH, f"the reader crashed on this file (exit code {w.proc.exitcode}); "
                                                   "the file may be damaged"))
                         replace = True
                 elif w.proc.sentinel in ready or not w.proc.is_alive():
+                    w.proc.join(timeout=2)  # its files close before its exit status can be collected
                     code = w.proc.exitcode
                     outcome = (w.task.index, _limit_error(
                         w.task, WORKER_CRASH if code not in (-9,) else MEMORY_LIMIT,
