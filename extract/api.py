@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat as stat_mod
 import time
 from collections import OrderedDict
@@ -100,7 +101,7 @@ class Summary:
         def n(count: int, one: str, many: str | None = None) -> str:
             return f"{count} {one if count == 1 else (many or one + 's')}"
 
-        return (f"{n(self.files, 'file')}: {self.ok} reports ok, {self.partial} partial, {self.failed} failed; "
+        return (f"{n(self.files, 'file')}: {n(self.ok, 'report')} ok, {self.partial} partial, {self.failed} failed; "
                 f"{n(self.errors, 'error')}; {n(self.checks_failed, 'check')} failed, "
                 f"{n(self.checks_warned, 'warning')}; {self.read} read, {self.cached} from cache" +
                 (f", {n(self.duplicates, 'duplicate file')}" if self.duplicates else "") +
@@ -251,6 +252,8 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
     out = Path(out)
     inputs = list(inputs)
     for raw in inputs:
+        if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", str(raw)):
+            raise FileNotFoundError(f"{raw} is a web address: download the file first, then give its path")
         if not Path(raw).exists():
             raise FileNotFoundError(f"input not found: {raw}")
     _check_out(out, inputs)

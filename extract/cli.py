@@ -25,7 +25,8 @@ class Display:
         now = time.monotonic()
         final = p.done == p.total
         eta = "--" if p.eta is None else time.strftime("%H:%M:%S", time.gmtime(p.eta))
-        text = f"{p.done}/{p.total} files  {p.rate:.1f}/s  ETA {eta}  {p.failed} failed"
+        # the summary's words: "errors" are error rows, so the bar counts files with errors
+        text = f"{p.done}/{p.total} files  {p.rate:.1f}/s  ETA {eta}  {p.failed} with errors"
         if p.cached:
             text += f"  ({p.cached} from cache)"
         if p.note:  # inside a long file: a line for each step on a log, the latest on a terminal
@@ -48,8 +49,34 @@ class Display:
             self.last = now
 
 
+class Parser(argparse.ArgumentParser):
+    """One ``Error:`` line per bad option, and where to look, instead of the usage block."""
+
+    def error(self, message: str):
+        self.exit(2, f"Error: {message}\n(`{self.prog} --help` lists the options)\n")
+
+
+def _at_least(kind, low, what: str):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = float("nan")
+        if value != value:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number; {what}")
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{text} is too small; {what}")
+        return value
+    return parse
+
+
+JOBS = _at_least(int, 1, "give at least 1 worker")
+SECONDS = _at_least(float, 0.1, "give a time limit in seconds, at least 0.1")
+MEGABYTES = _at_least(int, 64, "give a memory limit in MB, at least 64")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="python -m extract",
         description="Turn government information disclosure annual reports (政府信息公开工作年度报告) into tidy datasets.")
     parser.add_argument("--version", action="version", version=f"extract {__version__}")
@@ -62,12 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("inputs", nargs="+", metavar="INPUT", help="a report file or a folder of reports")
     run.add_argument("--out", default="outputs", metavar="DIR",
                      help="output folder (default: outputs); its .cache keeps results of unchanged files")
-    run.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+    run.add_argument("-j", "--jobs", type=JOBS, default=os.cpu_count() or 1, metavar="N",
                      help=f"worker processes (default: all cores, here {os.cpu_count()})")
     run.add_argument("--force", action="store_true", help="read every file again, ignoring results of earlier runs")
-    run.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+    run.add_argument("--timeout", type=SECONDS, default=120.0, metavar="SECONDS",
                      help="time limit per file (default: 120); a file over it becomes an errors row")
-    run.add_argument("--memory", type=int, default=2048, metavar="MB",
+    run.add_argument("--memory", type=MEGABYTES, default=2048, metavar="MB",
                      help="memory limit per worker (default: 2048); a file over it becomes an errors row")
     run.add_argument("--quiet", action="store_true", help="no progress, only the final summary")
     run.add_argument("--cache-dir", metavar="DIR",
@@ -148,9 +175,6 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(f"Audit page written to {path}")
         return 0
-    if args.jobs < 1 or args.timeout <= 0 or args.memory < 64:
-        print("Error: --jobs must be at least 1, --timeout positive and --memory at least 64 MB", file=sys.stderr)
-        return 2
     from .executors import executor_for
 
     try:

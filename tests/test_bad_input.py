@@ -43,6 +43,36 @@ def test_zip_that_is_not_word():
     assert _error(buf.getvalue(), "a.txt").code == "unknown_format"
 
 
+def _zip(*members: str) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for m in members:
+            zf.writestr(m, "<x/>")
+    return buf.getvalue()
+
+
+def test_files_people_keep_beside_reports_are_named_for_what_they_are():
+    ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    cases = [
+        (b"\x05Zhang San  " + bytes(150), "folder/~$2023年报.docx", "a Word lock file"),
+        (ole2, "Thumbs.db", "a Windows thumbnail cache"),
+        (b"Rar!\x1a\x07\x01\x00" + bytes(64), "reports.rar", "a RAR archive: unpack it"),
+        (b"7z\xbc\xaf\x27\x1c" + bytes(64), "reports.7z", "a 7-Zip archive"),
+        (_zip("[Content_Types].xml", "xl/workbook.xml"), "统计表.xlsx", "a spreadsheet"),
+        (ole2 + "Workbook".encode("utf-16-le") + bytes(64), "统计表.dat", "a spreadsheet"),
+        (ole2, "统计表.et", "a spreadsheet"),
+    ]
+    # a Word file with an embedded Excel chart is still a Word file
+    word = ole2 + "WordDocument".encode("utf-16-le") + "Workbook".encode("utf-16-le") + bytes(64)
+    assert "spreadsheet" not in _error(word, "报告.dat").message
+    for data, name, want in cases:
+        err = _error(data, name)
+        assert err.code == "unknown_format" and want in err.message, (name, err.message)
+
+
 def test_run_goes_on_past_bad_files(tmp_path):
     need_shared()
     inputs = tmp_path / "in"

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
 import pandas as pd
 
-from conftest import DATA, REAL, ROOT, need_shared
+from conftest import CORPUS, DATA, REAL, ROOT, need_shared
 
 TABLES = ["reports", "facts", "checks", "sections", "errors", "panel"]
 
@@ -93,3 +94,29 @@ def test_inspect_shows_why_each_value_came_out(tmp_path):
 def test_inspect_a_missing_file_is_one_error_line(tmp_path):
     proc = run("inspect", str(tmp_path / "nope.txt"))
     assert proc.returncode == 2 and proc.stderr.startswith("Error:")
+
+
+def test_each_bad_option_gets_its_own_message_without_the_usage_block(tmp_path):
+    for args, want in ((["-j", "0"], "argument -j/--jobs: 0 is too small; give at least 1 worker"),
+                       (["--timeout", "soon"], "argument --timeout: 'soon' is not a number"),
+                       (["--memory", "10"], "argument --memory: 10 is too small; give a memory limit in MB")):
+        proc = run("run", str(tmp_path), *args)
+        assert proc.returncode == 2
+        assert proc.stderr.startswith(f"Error: {want}"), proc.stderr
+        assert "usage:" not in proc.stderr
+
+
+def test_a_web_address_is_answered_with_download_it_first():
+    proc = run("run", "https://www.example.gov.cn/zfxxgk/2023.pdf")
+    assert proc.returncode == 2
+    assert "is a web address: download the file first" in proc.stderr
+
+
+def test_progress_and_summary_use_the_same_words(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    shutil.copy(CORPUS / "pingtan-2019.txt", tmp_path / "in")
+    proc = run("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    assert "1 with errors" in proc.stderr and " failed" not in proc.stderr.replace("failed;", "")
+    assert proc.stdout.startswith("2 files: 1 report ok, 0 partial, 0 failed; 1 error;"), proc.stdout

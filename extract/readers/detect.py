@@ -29,8 +29,36 @@ def is_picture(data: bytes) -> bool:
     return data[:4] == b"RIFF" and data[8:12] == b"WEBP"
 
 
+# archives other than ZIP, by their signatures
+ARCHIVES = ((b"Rar!\x1a\x07", "a RAR archive"), (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+            (b"\x1f\x8b", "a gzip archive"))
+_WORKBOOK = "Workbook".encode("utf-16-le")  # the stream an Excel/WPS spreadsheet keeps in an OLE2 file
+_WORD = "WordDocument".encode("utf-16-le")
+
+
+def _not_a_document(data: bytes, base: str) -> str | None:
+    """What a file people keep beside reports is, when it cannot be a report: a message, or None."""
+    if base.startswith("~$"):
+        return ("a Word lock file (~$…), left beside a document while it is open; not a report (the document "
+                "it belongs to is a file of its own)")
+    if base == "thumbs.db":
+        return "a Windows thumbnail cache (Thumbs.db), not a report"
+    for magic, what in ARCHIVES:
+        if data.startswith(magic):
+            return f"the file is {what}: unpack it and run on its contents"
+    # a Word file with an embedded chart holds a Workbook stream too: only without a WordDocument one
+    if data.startswith(OLE2) and (base.endswith((".xls", ".et")) or (
+            _WORKBOOK in data and _WORD not in data and not base.endswith((".doc", ".wps")))):
+        return ("the file is a spreadsheet (Excel .xls / WPS .et), not a report document; if it holds a report's "
+                "tables, save the report as PDF or Word and read that")
+    return None
+
+
 def sniff(data: bytes, name: str = "") -> str:
     """Return ``pdf``, ``docx``, ``doc``, ``rtf``, ``html``, ``md``, ``txt`` or ``image``; raise when none fits."""
+    odd = _not_a_document(data, name.replace("\\", "/").rsplit("/", 1)[-1].lower())
+    if odd is not None:
+        raise ExtractError(UNKNOWN_FORMAT, odd)
     if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ExtractError(EMPTY_FILE, "the file is empty")
     head = data[:1024]
@@ -50,6 +78,11 @@ def sniff(data: bytes, name: str = "") -> str:
         check_names(infos)
         if "word/document.xml" in names:
             return "docx"
+        if "xl/workbook.xml" in names:
+            raise ExtractError(UNKNOWN_FORMAT, "the file is a spreadsheet (Excel .xlsx / WPS .et), not a report "
+                               "document; if it holds a report's tables, save the report as PDF or Word and read that")
+        if "ppt/presentation.xml" in names:
+            raise ExtractError(UNKNOWN_FORMAT, "the file is a presentation (.pptx), not a report document")
         raise ExtractError(UNKNOWN_FORMAT, "the file is a ZIP archive but not a Word (.docx) document; unpack it and run on its contents")
     if data.startswith(OLE2):
         return "doc"
