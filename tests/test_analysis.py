@@ -136,6 +136,17 @@ def test_audit_page(series, tmp_path):
     assert proc.returncode == 0, proc.stderr
     page = (tmp_path / "audit.html").read_text(encoding="utf-8")
     assert page.count("<svg") >= 2 and "requests.results_sum.natural_person" in page
+    # a failed check's cells as labels and values (pingtan 2020's outcomes in the 自然人 column),
+    # the trailing explanation of a long row label left out
+    assert "自然人: （七）总计 = " in page and "; （二）部分公开 = " in page
+    assert "results_total/natural_person" not in page
+    # when the outputs were made and by what; every report listed with its file and canonical agency
+    assert "outputs made 2025-12-01T00:00:00Z by extract 0.3.0" in page  # SOURCE_DATE_EPOCH of the tests
+    assert ">pingtan-2019.txt</td>" in page and "福建省福州市平潭县 · 政府" in page
+    # inferred values listed with their raw text; a one-year agency in a table, not a chart
+    assert "Values read without full evidence" in page and ">inferred</td>" in page
+    one_year = page.split("Agencies with one year here", 1)[1].split("</table>", 1)[0]
+    assert "漳州市二轻集体工业联社" in one_year
     assert "http://" not in page.split("</style>")[0] and "<script" not in page  # self-contained
     chromium = need_tool("chromium", "chromium-browser", "google-chrome")
     shot = tmp_path / "shot.png"
@@ -162,4 +173,26 @@ def test_quickstart_notebook_runs(series):
                    resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.output_type == "error"]
+    # both charts shown in the notebook itself, and no font warning printed
+    assert sum(1 for o in outputs if o.output_type == "display_data" and "image/png" in o.get("data", {})) == 2
+    stderr = "".join(o.get("text", "") for o in outputs if o.output_type == "stream" and o.get("name") == "stderr")
+    assert "findfont" not in stderr and "missing from font" not in stderr, stderr
     assert (series / "chart-requests.png").exists() and (series / "chart-outcomes.png").exists()
+
+
+def test_a_cjk_font_installed_after_matplotlibs_cache_is_found(monkeypatch):
+    need_tool("fc-list")
+    from matplotlib import font_manager
+
+    from extract import charts
+
+    # as if matplotlib's font cache predates `make tools`: no CJK family in its list
+    kept = [f for f in font_manager.fontManager.ttflist if "CJK" not in f.name]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", kept)
+    charts.use_cjk_font.cache_clear()
+    try:
+        family = charts.use_cjk_font()
+        assert family is not None and "CJK" in family
+        assert any(f.name == family for f in font_manager.fontManager.ttflist)
+    finally:
+        charts.use_cjk_font.cache_clear()
