@@ -96,7 +96,8 @@ class DaskExecutor:
         if isinstance(self.scheduler, Client):
             return self.scheduler, False
         try:
-            return Client(self.scheduler, timeout="20s"), True
+            # how long to try: dask's distributed.comm.timeouts.connect (30 s; DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT)
+            return Client(self.scheduler), True
         except (OSError, TimeoutError) as exc:
             raise RunError(f"cannot reach the dask scheduler at {self.scheduler}: {exc}") from exc
 

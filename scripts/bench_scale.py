@@ -1,9 +1,11 @@
-"""Scale benchmark: generate a mixed-format corpus, run it on 1 and 2 workers, then re-run unchanged.
+"""Scale benchmark: generate a mixed-format corpus, run it on 1 and 2 workers, then re-run unchanged,
+then on a dask.distributed cluster on this machine (a LocalCluster of 2 one-thread workers).
 
 Prints reports/second, wall time and peak resident memory (the largest single process: the
-run's parent or one of its workers), and the time of an unchanged re-run (all from cache).
+run's parent or one of its workers; for the cluster run, the driver alone), and the time of an
+unchanged re-run (all from cache).
 
-    python scripts/bench_scale.py [--count 2000] [--corpus build/bench-corpus]
+    python scripts/bench_scale.py [--count 2000] [--corpus build/bench-corpus] [--no-cluster]
 """
 from __future__ import annotations
 
@@ -77,10 +79,10 @@ MEASURE = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:]); 
            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(p.returncode)")
 
 
-def timed_run(corpus: Path, out: Path, jobs: int, force: bool) -> tuple[float, float, str]:
+def timed_run(corpus: Path, out: Path, jobs: int, force: bool, extra: tuple[str, ...] = ()) -> tuple[float, float, str]:
     started = time.monotonic()
     args = [sys.executable, "-c", MEASURE, sys.executable, "-m", "extract", "run", str(corpus), "--out", str(out),
-            "-j", str(jobs), "--quiet"]
+            "-j", str(jobs), "--quiet", *extra]
     if force:
         args.append("--force")
     proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
@@ -100,6 +102,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--count", type=int, default=2000)
     ap.add_argument("--corpus", type=Path, default=ROOT / "build" / "bench-corpus")
+    ap.add_argument("--no-cluster", action="store_true", help="leave out the dask LocalCluster run")
     args = ap.parse_args()
     t = time.monotonic()
     per = build_corpus(args.corpus, args.count)
@@ -115,11 +118,22 @@ def main() -> None:
         seconds, peak, line = timed_run(args.corpus, Path(tmp) / "out-2", 2, force=False)
         rows.append(("unchanged re-run", seconds, args.count / seconds, peak, worker_peak(line)))
         print(f"  {line}")
+        if not args.no_cluster:
+            from distributed import LocalCluster
+
+            with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                              dashboard_address=None) as cluster:
+                seconds, peak, line = timed_run(args.corpus, Path(tmp) / "out-dask", 1, force=True,
+                                                extra=("--executor", "dask", "--scheduler", cluster.scheduler_address))
+            rows.append(("dask, 2 workers", seconds, args.count / seconds, peak, worker_peak(line)))
+            print(f"  {line}")
+            local = next(r for r in rows if r[0] == "2 workers")
+            print(f"  cluster overhead per report vs the local pool: {(seconds - local[1]) / args.count * 1000:+.1f} ms")
     print(f"\n{'run':<18}{'seconds':>10}{'reports/s':>12}{'peak MB':>10}{'worker MB':>11}")
     for name, seconds, rate, peak, worker in rows:
         print(f"{name:<18}{seconds:>10.1f}{rate:>12.1f}{peak:>10.0f}{worker:>11}")
-    print("(peak MB: resident memory of the largest single process of that run, parent or worker;\n"
-          " worker MB: the largest worker, as the run reports it)")
+    print("(peak MB: resident memory of the largest single process of that run, parent or worker; for the\n"
+          " dask run the driver only; worker MB: the largest worker, as the run reports it)")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 127.0.0.1) writes what the local pool writes, byte for byte, limits and crashes included."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -77,7 +78,8 @@ def test_a_scheduler_that_is_not_there_is_a_clear_error(tmp_path):
     corpus = make_corpus(tmp_path / "in", 1)
     cmd = [sys.executable, "-m", "extract", "run", str(corpus), "--out", str(tmp_path / "out"), "--quiet",
            "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"]
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    env = {**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "3s"}  # dask's own setting: give up soon
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 1
     assert "cannot reach the dask scheduler at tcp://127.0.0.1:9" in done.stderr
     missing = subprocess.run(cmd[:-2], cwd=ROOT, capture_output=True, text=True, timeout=60)

@@ -74,3 +74,18 @@ def test_duckdb_command_line_reads_the_database(out):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["agency,year", '"平潭综合实验区",2019', '"漳州市二轻集体工业联社",2019']
+
+
+def test_a_number_stata_cannot_hold_goes_as_text_not_rounded(tmp_path):
+    # the seed report with its 采购总金额 printed with 19 significant digits (more than a double keeps)
+    text = (CORPUS / "zhangzhou-erqing-2019.txt").read_text(encoding="utf-8")
+    assert text.count("29461.00") == 1
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "big.txt").write_text(text.replace("29461.00", "1234567890.123456789"), encoding="utf-8")
+    api.run([tmp_path / "in"], tmp_path / "out", jobs=1)
+    with pd.io.stata.StataReader(tmp_path / "out" / "panel.dta") as reader:
+        frame = reader.read()
+        labels = reader.variable_labels()
+    assert frame["act_pro_pro_amo"].iloc[0] == "1234567890.123456789"
+    assert labels["act_pro_pro_amo"].endswith("(text)")
+    assert frame["act_pro_pro_ite"].iloc[0] == 1  # the other columns stay numbers

@@ -3,12 +3,16 @@
 Stata names are at most 32 ASCII characters, so a panel column ``requests.new_received.natural_person``
 becomes ``req_new_received_natural_person`` when that fits, else its words shortened
 (``req_new_rec_nat_per``), else its place in the template (``req_r02_c01``); every variable's label
-is the template's Chinese label (at most 80 characters, Stata's limit). Exact decimals become
-doubles (Stata has no decimal type); integers stay integers; empty cells are Stata's missing.
+is the template's Chinese label (at most 80 characters, Stata's limit). Stata's numbers are
+doubles: a column whose every value comes back unchanged from a double is numeric (integers stay
+integers; 1.143 is read back as 1.143); a column with a value that would not (an integer beyond
+2⁵³, a decimal with more digits than a double keeps) is written as text, its label ending
+"(text)", so no number is silently rounded. Empty cells are Stata's missing.
 """
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -57,23 +61,42 @@ def _label(field) -> str:
     return label if len(label) <= MAX_LABEL else label[:MAX_LABEL - 1] + "…"
 
 
+def _exact_as_double(v) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, int):
+        return abs(v) <= 2**53
+    d = Decimal(v)
+    return Decimal(repr(float(d))) == d  # the double prints back as the same decimal (≤ 15 digits)
+
+
 def write_stata(folder: Path, path: Path) -> None:
     import pandas as pd
     import pyarrow.parquet as pq
 
     table = pq.read_table(folder / "panel.parquet")
     frame = {}
+    as_text = []
     for f in PANEL.fields:
         col = table.column(f.name)
-        if f.type == "decimal":
-            frame[f.name] = pd.Series(col.cast("float64").to_numpy(zero_copy_only=False), dtype="float64")
-        elif f.type == "integer":
-            frame[f.name] = pd.Series(col.to_pylist(), dtype="Int64")
+        if f.type in ("decimal", "integer"):
+            values = col.to_pylist()
+            if not all(_exact_as_double(v) for v in values):
+                # Stata numbers are doubles: a value a double cannot hold exactly goes as text, not rounded
+                as_text.append(f.name)
+                frame[f.name] = pd.Series(["" if v is None else (format(v, "f") if isinstance(v, Decimal) else str(v))
+                                           for v in values], dtype=object)
+            elif f.type == "decimal":
+                frame[f.name] = pd.Series([None if v is None else float(v) for v in values], dtype="float64")
+            else:
+                frame[f.name] = pd.Series(values, dtype="Int64")
         else:
             frame[f.name] = pd.Series([v if v is not None else "" for v in col.to_pylist()], dtype=object)
     df = pd.DataFrame(frame, columns=[f.name for f in PANEL.fields])
     names = stata_names()
     labels = {names[f.name]: _label(f) for f in PANEL.fields}
+    for name in as_text:
+        labels[names[name]] = (labels[names[name]][:MAX_LABEL - 7] + " (text)")
     df.columns = [names[c] for c in df.columns]
     from .datapackage import created_at
 
