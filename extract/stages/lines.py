@@ -59,16 +59,41 @@ def _value_cell(c: Cell, r: int, table: Table, block: int) -> ValueCell:
                      confidence=c.confidence, alternatives=c.alternatives)
 
 
+def _origins(row: list[Cell | None]) -> list[Cell]:
+    """The distinct cells of a grid row, left to right (a merged cell once)."""
+    origins: list[Cell] = []
+    for cell in row:
+        if cell is not None and (not origins or origins[-1] is not cell) and cell not in origins:
+            origins.append(cell)
+    return origins
+
+
+def label_columns(grid: list[list[Cell | None]]) -> set[int]:
+    """Grid columns that hold a row label in some row with values and a value in none: a blank cell
+    there is the rest of a label cut in two (``（一）予以公开 |  | 50``), never a blank value."""
+    labels: set[int] = set()
+    numbers: set[int] = set()
+    for row in grid:
+        origins = _origins(row)
+        valued = [c for c in origins if _text(c) and is_value_text(c.text)]
+        if not valued:
+            continue
+        for c in origins:
+            if _text(c) and not is_value_text(c.text):
+                labels.update(range(c.col, c.col + c.colspan))
+        for c in valued:
+            numbers.update(range(c.col, c.col + c.colspan))
+    return labels - numbers
+
+
 def grid_lines(table: Table, block: int) -> list[Line]:
     grid = table.grid()
+    label_cols = label_columns(grid)
     lines: list[Line] = []
     header_rows: list[list[Cell | None]] = []
     last_was_data = False
     for r, row in enumerate(grid):
-        origins: list[Cell] = []
-        for cell in row:
-            if cell is not None and (not origins or origins[-1] is not cell) and cell not in origins:
-                origins.append(cell)
+        origins = _origins(row)
         label_idx = [i for i, c in enumerate(origins) if _text(c) and not is_value_text(c.text)]
         last_label = label_idx[-1] if label_idx else -1
         segments = []
@@ -76,7 +101,8 @@ def grid_lines(table: Table, block: int) -> list[Line]:
             t = " ".join(_text(origins[i]).split())
             if t and t not in segments:
                 segments.append(t)
-        values = origins[last_label + 1:]
+        values = [c for c in origins[last_label + 1:]
+                  if _text(c) or not all(k in label_cols for k in range(c.col, c.col + c.colspan))]
         has_number = any(_text(c) for c in values)
         if not has_number:
             # a header (or caption) row: remember its cells per grid column

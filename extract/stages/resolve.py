@@ -175,7 +175,17 @@ def read_line(a: Aligned, template: Template, prose: dict[str, frozenset]) -> Re
     while len(tokens) > n and not squash(tokens[-1].text):
         tokens.pop()
         owners.pop()
+    spread = ""
+    if n == 1 and len(tokens) > 1 and exact:
+        # a one-column row whose merged value cell a converter split into several cells: blank cells
+        # around one value, or the value repeated in each
+        filled = [i for i, t in enumerate(tokens) if squash(t.text)]
+        if filled and len({squash(tokens[i].text) for i in filled}) == 1:
+            spread = f"one value printed across {len(tokens)} cells (a merged cell split in the conversion)"
+            tokens, owners = [tokens[filled[0]]], [owners[filled[0]]]
     res = Resolution(a, [], owners, "ok", exact=exact)
+    if spread:
+        res.notes.append(spread)
     ctx = _line_context(a.keys, a.columns, template, prose)
     if exact and (a.line.source == "grid" or len(tokens) == n):
         slots, res.placed, notes = placement(a, len(tokens))
@@ -377,10 +387,10 @@ def cell_values(res: Resolution, template: Template) -> list[CellValue]:
         elif slot in res.invalid:
             status, value = "invalid", None
             notes.append(res.invalid[slot])
-        elif piece.text == "":
-            status = "blank"
-        elif piece.value is None:
-            status = "dash"
+        elif piece.text == "" or piece.value is None:
+            status = "blank" if piece.text == "" else "dash"
+            if res.placed == "left":  # which column the printed cells belong to is not known
+                status = "ambiguous"
         else:
             status = res.status if res.status in ("ok", "inferred", "ambiguous") else "inferred"
             if doubt_row:

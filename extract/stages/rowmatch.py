@@ -86,6 +86,20 @@ def score_row(label_segments: list[str], row: Row, group_tails: tuple[str, ...] 
     return best
 
 
+def label_segments(cells: tuple[str, ...] | list[str]) -> list[str]:
+    """A printed label's parts, one per numbering: the label cells split at each numbering, and a part
+    that starts with none joined to the part before it — a label cut by a cell boundary or a line
+    break (``一、本年新收政府信息`` | ``公开申请数量``) is one label again."""
+    flat: list[str] = []
+    for s in cells:
+        for part in segments(s) or [s]:
+            if flat and split_numbering(nfkc(part))[0] is None:
+                flat[-1] += part
+            else:
+                flat.append(part)
+    return flat
+
+
 def best_row(label: str | list[str], rows: list[tuple[str, Row]]) -> RowMatch | None:
     """The best (table, row) for a label, or None when nothing scores at least ``row_accept``."""
     ranked = rank_rows(label, rows)
@@ -100,9 +114,7 @@ def rank_rows(label: str | list[str], rows: list[tuple[str, Row]]) -> tuple[RowM
 
 @lru_cache(maxsize=8192)
 def _rank_rows(segs: tuple[str, ...], rows: tuple[tuple[str, Row], ...]) -> tuple[RowMatch, ...]:
-    flat: list[str] = []
-    for s in segs:
-        flat.extend(segments(s) or [s])
+    flat = label_segments(segs)
     tails = tuple(sorted({_core(_group_tail(r.group)) for _, r in rows if r.group} - {""}))
     # words first; then words with recognition confusions folded; similarity (typos) only when neither finds a row
     for fuzzy, folded in ((False, False), (False, True), (True, False)):

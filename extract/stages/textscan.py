@@ -24,6 +24,9 @@ from .lines import Line, ValueCell
 _SKIP = re.compile(PUNCT_CHARS)  # the characters ``core`` drops from labels
 
 
+# a line of short words only (header words broken over lines: 结果 / 维持), no digits
+_HEADER_PIECES = re.compile(r"^[\s\u4e00-\u9fff]*$")
+
 _NOT_VALUE = re.compile(r"[^\d\s+\-.,，元万/／—–－]")
 
 
@@ -241,7 +244,9 @@ def trailing_values(doc: Document, start: Pos, end: Pos, header_words: list[str]
     parts = region_parts(doc, start, end)
     if not parts:
         return None
-    words = re.compile("|".join(sorted((re.escape(w) for w in header_words), key=len, reverse=True)))
+    # a header word may be printed with spaces or line breaks inside it (总 计)
+    words = re.compile("|".join(r"\s*".join(re.escape(ch) for ch in w)
+                                for w in sorted(set(header_words), key=len, reverse=True)))
     last = None
     for pi, part in enumerate(parts):
         for m in words.finditer(part.text, part.start, part.end):
@@ -254,6 +259,8 @@ def trailing_values(doc: Document, start: Pos, end: Pos, header_words: list[str]
         part = parts[p]
         a = off if p == pi else part.start
         segment = part.text[a:part.end]
+        if not cells and _HEADER_PIECES.match(segment):
+            continue  # pieces of header words split over lines (结果 / 维持), before the values
         # values stop at the first word of prose
         stop = re.search(r"[\u4e00-\u9fff]", segment)
         if stop:
