@@ -44,6 +44,10 @@ class Table:
     page: int | None = None
     caption: str = ""
     kind: str = field(default="table", init=False)
+    # rows are printed lines of text, not the rows of a drawn grid: a header cell centred over
+    # several lines may print above or below its neighbours, and cell boundaries are where words
+    # line up (space-aligned text)
+    line_rows: bool = False
 
     @property
     def n_rows(self) -> int:

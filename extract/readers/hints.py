@@ -16,10 +16,16 @@ class Hints:
     title_words: str = ""
     # words (NFKC, punctuation dropped) that only a report's statistical tables print (本年制发件数, 自然人 …)
     table_words: tuple[str, ...] = ()
+    # a regex over NFKC text without spaces: the words of the six section headings (主动公开政府信息情况 …)
+    heading_words: str = ""
 
     @cached_property
     def title_rx(self) -> re.Pattern | None:
         return re.compile(self.title_words) if self.title_words else None
+
+    @cached_property
+    def heading_rx(self) -> re.Pattern | None:
+        return re.compile(self.heading_words) if self.heading_words else None
 
 
 NO_HINTS = Hints()

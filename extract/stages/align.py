@@ -259,8 +259,8 @@ def appeals_line(bare: list[tuple[Line, str | None]], doc: Document, regions: di
     if lines:
         first = lines[0]
         merged = Line([], [c for ln in lines for c in ln.cells], first.block, first.row, first.page,
-                      [p for ln in lines for p in ln.paths], first.header_text)
-        header = read_grid_header(tree, merged.paths, merged.header_text)
+                      [p for ln in lines for p in ln.paths], first.header_text, line_rows=first.line_rows)
+        header = read_grid_header(tree, merged.paths, merged.header_text, merged.line_rows)
         ev = RowEvidence(1.0, because=["unlabelled values " + ("in the appeals section" if first.block is not None and
                                                                _region_of(regions, first.block) == "appeals"
                                                                else "under the appeals table's header words")])
@@ -321,7 +321,7 @@ def read_headers(aligned: list[Aligned], template: Template) -> None:
         block = "appeals" if a.table == "appeals" else _block_key(template, a.table, a.row)
         if a.line.source == "grid" and a.table != "appeals":
             tree = header_tree(template, a.table, block)
-            a.header = read_grid_header(tree, a.line.paths, a.line.header_text)
+            a.header = read_grid_header(tree, a.line.paths, a.line.header_text, a.line.line_rows)
         if a.header.verdict == "layout" and (a.table, block) in last:
             inherited = last[(a.table, block)]
             a.header = HeaderReading(inherited.verdict, inherited.order, inherited.found, inherited.words,

@@ -122,10 +122,20 @@ def _column_nodes(columns: tuple[Column, ...]) -> tuple[Node, ...]:
 
 # ------------------------------------------------------------------ grid: a header path above each cell
 
-def slots_from_paths(tree: Node, paths: list[list[str]]) -> list[int] | None:
+def slots_from_paths(tree: Node, paths: list[str]) -> list[int] | None:
     """The slots a value cell's header names: its header path (outer first) walked down the tree.
     A cell under a group (a merged value cell) names every slot of the group; None when the path
-    names nothing, or strays off the tree."""
+    names nothing, or strays off the tree. A path whose words do not walk the tree one by one is
+    read again with its words joined (a header cell wrapped over lines: 商业企 / 业)."""
+    got = _walk(tree, paths)
+    if got is None and len(paths) > 1:
+        joined = header_words(tree, "".join(paths))
+        if joined:
+            got = _walk(tree, joined)
+    return got
+
+
+def _walk(tree: Node, paths: list[str]) -> list[int] | None:
     node = tree
     named = False
     for word in paths:
@@ -134,6 +144,13 @@ def slots_from_paths(tree: Node, paths: list[list[str]]) -> list[int] | None:
             continue
         nxt = [c for c in node.children if _names(w, c)]
         if not nxt:
+            # a column under a group whose label is not printed above it (法人或其他组织 over 商业企业
+            # only): the one node below that the word names
+            deep = [d for d in list(node.walk())[1:] if _names(w, d)]
+            exact = [d for d in deep if w in d.cores]
+            if len(deep) == 1 or len(exact) == 1:
+                node, named = (deep if len(deep) == 1 else exact)[0], True
+                continue
             # a word above the table's own header (申请人情况, a caption) or of the row labels
             if named:
                 return None
@@ -268,23 +285,29 @@ def order_from_words(tree: Node, words: list[str], rows_known: bool = True) -> H
 _READINGS: dict[tuple, HeaderReading] = {}
 
 
-def read_grid_header(tree: Node, cell_paths: list[list[list[str]]], header_text: list[str]) -> HeaderReading:
+def read_grid_header(tree: Node, cell_paths: list[list[list[str]]], header_text: list[str],
+                     line_rows: bool = False) -> HeaderReading:
     """A grid line's header: the paths above its value cells when, cell by cell, they name every slot
     exactly once (a merged value cell names several), else the header's words in reading order.
+    ``line_rows``: the table's rows are printed lines, where a header cell centred over several lines
+    prints above or below its neighbours: the words' order counts only among one group's columns, and
+    the cells above the values prove another order than the official one only if the words agree.
     Lines under one header share one reading."""
-    key = (id(tree), tuple(tuple(tuple(p) for p in spans) for spans in cell_paths), tuple(header_text))
+    key = (id(tree), tuple(tuple(tuple(p) for p in spans) for spans in cell_paths), tuple(header_text), line_rows)
     if key not in _READINGS:
         if len(_READINGS) > 4096:
             _READINGS.clear()
-        _READINGS[key] = _read_grid_header(tree, cell_paths, header_text)
+        _READINGS[key] = _read_grid_header(tree, cell_paths, header_text, line_rows)
     r = _READINGS[key]
     return HeaderReading(r.verdict, r.order, r.found, r.words, r.note, r.cells)
 
 
-def _read_grid_header(tree: Node, cell_paths: list[list[list[str]]], header_text: list[str]) -> HeaderReading:
+def _read_grid_header(tree: Node, cell_paths: list[list[list[str]]], header_text: list[str],
+                      line_rows: bool) -> HeaderReading:
     n = len(tree.leaves())
     words = [w for t in header_text for w in (header_words(tree, t) or [t])]
-    from_words = order_from_words(tree, words) if words else HeaderReading("layout", None, [], [], "no header words")
+    from_words = (order_from_words(tree, words, rows_known=not line_rows) if words
+                  else HeaderReading("layout", None, [], [], "no header words"))
     by_cell: list[list[int]] = []
     covered: list[int] = []
     for spans in cell_paths:
@@ -307,6 +330,9 @@ def _read_grid_header(tree: Node, cell_paths: list[list[list[str]]], header_text
         return HeaderReading("conflict", None, order, from_words.words,
                              "the header cells above the values and the header's words name different orders")
     verdict = "official" if order == list(range(n)) else "reordered"
+    if line_rows and verdict == "reordered" and from_words.order != order:
+        # words placed over the values by where they print on a line: not proof of another order alone
+        return from_words
     return HeaderReading(verdict, order, order, from_words.words,
                          "header cells above each value " + ("in the official order" if verdict == "official"
                                                              else "name another order: followed"), by_cell)

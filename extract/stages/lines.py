@@ -41,6 +41,7 @@ class Line:
     paths: list[list[list[str]]] = field(default_factory=list)
     header_text: list[str] = field(default_factory=list)  # the header rows' cells above, in reading order
     source: str = "grid"  # grid | text
+    line_rows: bool = False  # the table's rows are printed lines (``Table.line_rows``): header rows approximate
 
     @property
     def label(self) -> str:
@@ -134,5 +135,5 @@ def grid_lines(table: Table, block: int) -> list[Line]:
                         header_text.append(_text(h))
         cells = [_value_cell(c, r, table, block) for c in values]
         if segments or has_number:
-            lines.append(Line(segments, cells, block, r, table.page, paths, header_text))
+            lines.append(Line(segments, cells, block, r, table.page, paths, header_text, line_rows=table.line_rows))
     return lines

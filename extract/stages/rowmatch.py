@@ -86,14 +86,14 @@ def score_row(label_segments: list[str], row: Row, group_tails: tuple[str, ...] 
     return best
 
 
-def label_segments(cells: tuple[str, ...] | list[str]) -> list[str]:
-    """A printed label's parts, one per numbering: the label cells split at each numbering, and a part
-    that starts with none joined to the part before it — a label cut by a cell boundary or a line
-    break (``一、本年新收政府信息`` | ``公开申请数量``) is one label again."""
+def label_segments(cells: tuple[str, ...] | list[str], join: bool = False) -> list[str]:
+    """A printed label's parts: the label cells split at each numbering. ``join``: a part that starts
+    with no numbering is joined to the part before it (a label cut by a cell boundary or a line break,
+    ``一、本年新收政府信息`` | ``公开申请数量``, is one label again)."""
     flat: list[str] = []
     for s in cells:
         for part in segments(s) or [s]:
-            if flat and split_numbering(nfkc(part))[0] is None:
+            if join and flat and split_numbering(nfkc(part))[0] is None:
                 flat[-1] += part
             else:
                 flat.append(part)
@@ -114,7 +114,19 @@ def rank_rows(label: str | list[str], rows: list[tuple[str, Row]]) -> tuple[RowM
 
 @lru_cache(maxsize=8192)
 def _rank_rows(segs: tuple[str, ...], rows: tuple[tuple[str, Row], ...]) -> tuple[RowMatch, ...]:
-    flat = label_segments(segs)
+    """The label read as printed (its cells apart), and with unnumbered parts joined to the part before
+    (a label a cell boundary cut): the reading that names a row better."""
+    apart = _rank_parts(label_segments(segs), rows)
+    joined = label_segments(segs, join=True)
+    if len(joined) == len(label_segments(segs)):
+        return apart
+    together = _rank_parts(joined, rows)
+    if together and (not apart or together[0].score > apart[0].score):
+        return together
+    return apart
+
+
+def _rank_parts(flat: list[str], rows: tuple[tuple[str, Row], ...]) -> tuple[RowMatch, ...]:
     tails = tuple(sorted({_core(_group_tail(r.group)) for _, r in rows if r.group} - {""}))
     # words first; then words with recognition confusions folded; similarity (typos) only when neither finds a row
     for fuzzy, folded in ((False, False), (False, True), (True, False)):

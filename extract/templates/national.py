@@ -276,4 +276,5 @@ def reader_hints():
 
     words = sorted({plain(c.label) for t in TEMPLATES.values() for spec in t.tables.values()
                     for block in spec.blocks for c in block.columns if len(plain(c.label)) >= 4})
-    return Hints(title_words=TITLE_WORDS, table_words=tuple(words))
+    headings = "|".join(f"^(?:{s.pattern})" for s in SECTIONS)
+    return Hints(title_words=TITLE_WORDS, table_words=tuple(words), heading_words=headings)
