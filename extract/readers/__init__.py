@@ -11,7 +11,7 @@ from typing import Callable
 
 from ..document import Document, Paragraph, Table
 from ..errors import UNKNOWN_FORMAT, ExtractError
-from ..textnorm import INVISIBLE, strip_invisible
+from ..textnorm import INVISIBLE, nfkc, split_numbering, squash, strip_invisible
 from .detect import sniff
 from .hints import NO_HINTS, Hints
 
@@ -50,7 +50,7 @@ def read(data: bytes, source: str, hints: Hints = NO_HINTS) -> Document:
     reader = READERS.get(fmt)
     if reader is None:
         raise ExtractError(UNKNOWN_FORMAT, f"no reader for {fmt} files yet")
-    return visible_text(reader(data, source, hints))
+    return heading_rows(visible_text(reader(data, source, hints)), hints)
 
 
 def visible_text(doc: Document) -> Document:
@@ -63,3 +63,46 @@ def visible_text(doc: Document) -> Document:
             block.cells = [replace(c, text=strip_invisible(c.text)) if INVISIBLE.search(c.text) else c
                            for c in block.cells]
     return doc
+
+
+def heading_rows(doc: Document, hints: Hints) -> Document:
+    """A section heading a converter put inside a table (``| 四、政府信息公开 | 行政复 | 议、行政诉讼情况 |``, a
+    row with no value): the table is cut there and the heading becomes a paragraph again."""
+    rx = hints.heading_rx
+    if rx is None or not any(isinstance(b, Table) for b in doc.blocks):
+        return doc
+    out: list = []
+    for block in doc.blocks:
+        if not isinstance(block, Table):
+            out.append(block)
+            continue
+        out.extend(_split_at_headings(block, rx))
+    doc.blocks = out
+    return doc
+
+
+def _split_at_headings(table: Table, rx) -> list:
+    rows: dict[int, list] = {}
+    for c in table.cells:
+        rows.setdefault(c.row, []).append(c)
+    cuts = []
+    for r, cells in sorted(rows.items()):
+        if any(c.rowspan > 1 for c in cells):
+            continue
+        text = "".join(c.text for c in sorted(cells, key=lambda c: c.col))
+        n, rest = split_numbering(nfkc(squash(text)))
+        if n is not None and n.kind == "cn_dun" and rx.search(squash(rest)) and not any(ch.isdigit() for ch in rest):
+            cuts.append((r, n.text + squash(rest)))
+    if not cuts:
+        return [table]
+    out: list = []
+    start = 0
+    for r, heading in cuts + [(table.n_rows, None)]:
+        part = [replace(c, row=c.row - start) for c in table.cells
+                if start <= c.row < r and c.row + c.rowspan <= r]
+        if part:
+            out.append(Table(part, page=table.page, caption=table.caption, line_rows=table.line_rows))
+        if heading is not None:
+            out.append(Paragraph(heading, page=table.page))
+        start = r + 1
+    return out

@@ -30,14 +30,15 @@ def clean_line(text: str) -> str:
 
 
 def join_wrapped(lines: list[str]) -> str:
-    """A cell's lines as one text: no separator between Chinese text, one space elsewhere."""
+    """A cell's lines as one text: a line break between Chinese text (which words never cross: the
+    stages read labels without it), one space elsewhere."""
     out = ""
     for line in lines:
         line = clean_line(line)
         if not line:
             continue
-        if out and not (_CJK_CHAR.match(out[-1]) and _CJK_CHAR.match(line[0])):
-            out += " "
+        if out:
+            out += "\n" if _CJK_CHAR.match(out[-1]) and _CJK_CHAR.match(line[0]) else " "
         out += line
     return out
 

@@ -244,7 +244,7 @@ def blocks(rows: list[Row]) -> list[list[Row]]:
     for r in rows:
         if r.is_data:
             if seen_data and _has_header(pending, current):
-                head = _header_start(pending)
+                head = _header_start(pending, current)
                 current.extend(pending[:head])
                 out.append(current)
                 current = pending[head:]
@@ -261,21 +261,29 @@ def blocks(rows: list[Row]) -> list[list[Row]]:
     return out
 
 
-def _has_header(pending: list[Row], block: list[Row]) -> bool:
+def _edge(block: list[Row]) -> float | None:
     starts = [p.x0 for r in block if r.is_data for p in r.values[:1]]
-    if not starts:
-        return False
-    edge = min(starts)
-    return any(not r.blank and any(p.x1 > edge for p in r.narrow) for r in pending)
+    return min(starts) if starts else None
 
 
-def _header_start(pending: list[Row]) -> int:
-    """Where the next block's header begins among the lines after a data line: after the previous
-    row's own label lines (next to it, no blank line between)."""
-    i = 0
-    while i < len(pending) and not pending[i].blank:
-        i += 1
-    return i
+def _is_header_line(r: Row, edge: float) -> bool:
+    return not r.blank and any(p.x1 > edge for p in r.narrow)
+
+
+def _has_header(pending: list[Row], block: list[Row]) -> bool:
+    edge = _edge(block)
+    return edge is not None and any(_is_header_line(r, edge) for r in pending)
+
+
+def _header_start(pending: list[Row], block: list[Row]) -> int:
+    """Where the next block's header begins among the lines after a data line: at the line over its first
+    header line (a caption: 第二十条第（五）项), or where a blank line ends the previous row's own label lines."""
+    edge = _edge(block)
+    h = next(i for i, r in enumerate(pending) if _is_header_line(r, edge))
+    blank = next((i for i, r in enumerate(pending) if r.blank), h)
+    # the one label line just over the header is its caption, not the rest of the row above
+    caption = h - 1 if h >= 1 and not pending[h - 1].blank else h
+    return min(caption, blank)
 
 
 # ------------------------------------------------------------------ 4. bands

@@ -324,8 +324,9 @@ def read_headers(aligned: list[Aligned], template: Template) -> None:
             a.header = read_grid_header(tree, a.line.paths, a.line.header_text, a.line.line_rows)
         if a.header.verdict == "layout" and (a.table, block) in last:
             inherited = last[(a.table, block)]
+            suffix = " (the header printed above for the block)"
             a.header = HeaderReading(inherited.verdict, inherited.order, inherited.found, inherited.words,
-                                     inherited.note + " (the header printed above for the block)")
+                                     inherited.note if inherited.note.endswith(suffix) else inherited.note + suffix)
         if a.header.positive:
             last[(a.table, block)] = a.header
 

@@ -204,11 +204,22 @@ def header_words(tree: Node, text: str) -> list[str]:
     return rx.findall(core(text))
 
 
+def _interleave(group: Node, taken: list[Node]) -> list[Node]:
+    """Running text: a column whose header cell spans the header's rows (自然人) prints beside the first
+    row of a group's header (法人或其他组织), above or below it as the text flows, so their order in the
+    words proves nothing; columns of one kind (two groups, or two single cells) print on one line, in
+    their order. Each kind keeps its printed order; where the kinds alternate is the format's."""
+    official = [k for k in group.children if k in taken]
+    groups = iter([k for k in taken if k.children])
+    cells = iter([k for k in taken if not k.children])
+    return [next(groups) if k.children else next(cells) for k in official]
+
+
 def order_from_words(tree: Node, words: list[str], rows_known: bool = True) -> HeaderReading:
     """The printed order of the slots from the header's words in reading order. ``rows_known``: the
     words come from header rows of a grid, left to right; in running text (a flattened table, layout
     text) a header cell centred over several lines may print above or below its neighbours, so there
-    only the order among columns of one header row (a group's leaves) is taken from the words.
+    the words order only columns of one kind among themselves (``_interleave``).
 
     A word that names only columns already read is a repeat (a converter that writes a merged header
     cell again in every row it spans) and is skipped; a word naming a column of a group still to come
@@ -216,6 +227,12 @@ def order_from_words(tree: Node, words: list[str], rows_known: bool = True) -> H
     cores = [core(w) for w in words]
     cores = [c for c in cores if c]
     everything = list(tree.walk())[1:]
+
+    def names(w: str, node: Node) -> bool:
+        # a word that is some node's label names that node only (法人或其他组织 is not 其他)
+        exact = [n for n in everything if w in n.cores]
+        return node in exact if exact else _names(w, node)
+
     seen: set[int] = set()  # nodes already read
     printed: dict[int, list[Node]] = {}
     pos = 0
@@ -226,10 +243,10 @@ def order_from_words(tree: Node, words: list[str], rows_known: bool = True) -> H
         taken: list[Node] = []
         while pos < len(cores) and len(taken) < len(kids):
             w = cores[pos]
-            cands = [k for k in kids if k not in taken and _names(w, k)]
+            cands = [k for k in kids if k not in taken and names(w, k)]
             if not cands:
                 deep = [k for k in kids if k not in taken and k.children
-                        and any(_names(w, d) for d in list(k.walk())[1:])]
+                        and any(names(w, d) for d in list(k.walk())[1:])]
                 if deep:  # a word of a group whose own label was not found
                     g = deep[0]
                     later = kids[kids.index(g) + 1:]
@@ -242,7 +259,7 @@ def order_from_words(tree: Node, words: list[str], rows_known: bool = True) -> H
                     # row, and the group stands where the format puts it among the siblings found
                     taken.insert(min(taken.index(k) for k in later if k in taken), g)
                     break
-                named = [n for n in everything if _names(w, n)]
+                named = [n for n in everything if names(w, n)]
                 if named and any(id(n) not in seen for n in named):
                     break  # a word of a group still to come: this group's words have ended
                 pos += 1  # a repeat, or a word of no column (申请人情况, 信息内容, a caption)
@@ -253,8 +270,7 @@ def order_from_words(tree: Node, words: list[str], rows_known: bool = True) -> H
             seen.add(id(k))
             pos += 1
         if not rows_known and any(k.children for k in group.children):
-            official_at = {id(k): i for i, k in enumerate(group.children)}
-            taken.sort(key=lambda k: official_at.get(id(k), len(official_at)))
+            taken = _interleave(group, taken)
         printed[id(group)] = taken
         queue.extend(k for k in taken if k.children)
     found: list[int] = []

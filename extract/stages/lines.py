@@ -45,7 +45,7 @@ class Line:
 
     @property
     def label(self) -> str:
-        return " ".join(self.segments)
+        return " ".join(s.replace("\n", "") for s in self.segments)
 
     def has_values(self) -> bool:
         return any(squash(c.text) for c in self.cells)
@@ -99,7 +99,9 @@ def grid_lines(table: Table, block: int) -> list[Line]:
         last_label = label_idx[-1] if label_idx else -1
         segments = []
         for i in label_idx:
-            t = " ".join(_text(origins[i]).split())
+            # the cell's lines kept apart: a label a converter split across two cells line by line is
+            # read again with the lines rejoined (``rowmatch``)
+            t = "\n".join(" ".join(ln.split()) for ln in _text(origins[i]).splitlines() if ln.strip())
             if t and t not in segments:
                 segments.append(t)
         values = [c for c in origins[last_label + 1:]

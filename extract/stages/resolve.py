@@ -334,8 +334,9 @@ def propagate(resolutions: list[Resolution], template: Template) -> None:
 
 
 def _classes(columns: list[Column]) -> list[tuple]:
-    """Columns nothing but a header can tell apart share a class: same grammar, both parts or both totals."""
-    return [(c.grammar.kind, c.key == "total") for c in columns]
+    """Columns nothing but a header can tell apart share a class: both parts or both totals. Grammar does
+    not tell them apart: a signed or a money column admits any count (478 may be 本年增/减)."""
+    return [(c.key == "total",) for c in columns]
 
 
 def _uniform(pieces: tuple[Piece, ...], classes: list[tuple], slot: int) -> bool:

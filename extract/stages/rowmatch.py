@@ -113,17 +113,32 @@ def rank_rows(label: str | list[str], rows: list[tuple[str, Row]]) -> tuple[RowM
 
 
 @lru_cache(maxsize=8192)
+def interleaved(cells: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """A wrapped label a converter split at a column line by line (``（二）部分⏎处理的，只`` |
+    ``公开（区分⏎计这一情``): for each two neighbouring cells of as many lines, the cells with those two
+    rejoined line by line."""
+    out = []
+    lines = [c.split("\n") for c in cells]
+    for i in range(len(cells) - 1):
+        a, b = lines[i], lines[i + 1]
+        if len(a) == len(b) >= 2:
+            out.append(cells[:i] + ("".join(x + y for x, y in zip(a, b)),) + cells[i + 2:])
+    return out
+
+
 def _rank_rows(segs: tuple[str, ...], rows: tuple[tuple[str, Row], ...]) -> tuple[RowMatch, ...]:
-    """The label read as printed (its cells apart), and with unnumbered parts joined to the part before
-    (a label a cell boundary cut): the reading that names a row better."""
-    apart = _rank_parts(label_segments(segs), rows)
-    joined = label_segments(segs, join=True)
-    if len(joined) == len(label_segments(segs)):
-        return apart
-    together = _rank_parts(joined, rows)
-    if together and (not apart or together[0].score > apart[0].score):
-        return together
-    return apart
+    """The label read as printed (its cells apart), with unnumbered parts joined to the part before (a
+    label a cell boundary cut), and with cells split line by line rejoined: the reading that names a
+    row best (the cells as printed on a tie)."""
+    best = _rank_parts(label_segments(segs), rows)
+    readings = [label_segments(segs, join=True)] + [label_segments(c, join=True) for c in interleaved(segs)]
+    for flat in readings:
+        if flat == label_segments(segs):
+            continue
+        ranked = _rank_parts(flat, rows)
+        if ranked and (not best or ranked[0].score > best[0].score):
+            best = ranked
+    return best
 
 
 def _rank_parts(flat: list[str], rows: tuple[tuple[str, Row], ...]) -> tuple[RowMatch, ...]:
