@@ -49,18 +49,19 @@ def test_blank_form_grid_has_each_merged_cell_once():
     active, requests, appeals = tables
     # python-docx's row.cells would give 4 × 14 = 56 cells for the first table; the grid has 30
     assert len(active.cells) == 30 and len(requests.cells) == 215 and len(appeals.cells) == 34
-    spans = {c.text: (c.row, c.col, c.rowspan, c.colspan) for c in requests.cells if c.text}
+    spans = {c.text.replace("\n", ""): (c.row, c.col, c.rowspan, c.colspan) for c in requests.cells if c.text}
     assert spans["三、本年度办理结果"] == (5, 0, 22, 1)
     assert spans["（三）不予公开"] == (7, 1, 8, 1)
     assert spans["（五）不予处理"] == (18, 1, 5, 1)
     assert spans["（六）其他处理"] == (23, 1, 3, 1)
     assert spans["申请人情况"] == (0, 3, 1, 7)
     assert spans["自然人"] == (1, 3, 2, 1)
-    assert spans["商业企业"] == (2, 4, 1, 1)  # two paragraphs in the cell (商业 / 企业), joined
+    assert spans["商业企业"] == (2, 4, 1, 1)  # two paragraphs in the cell (商业 / 企业), one cell
+    assert next(c.text for c in requests.cells if c.row == 2 and c.col == 4) == "商业\n企业"
     assert spans["一、本年新收政府信息公开申请数量"] == (3, 0, 1, 3)
     note = next(c for c in requests.cells if c.text.startswith("（本列数据的勾稽关系为"))
     assert (note.rowspan, note.colspan) == (3, 3)
-    assert {(c.rowspan, c.colspan) for c in appeals.cells if c.text == "结果维持"} == {(2, 1), (1, 1)}
+    assert {(c.rowspan, c.colspan) for c in appeals.cells if c.text.replace("\n", "") == "结果维持"} == {(2, 1), (1, 1)}
 
 
 def test_blank_form_sections_by_numbering():

@@ -11,6 +11,7 @@ from .package import check_declared, check_names
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|table|div|p|meta|title)[\s>/]", re.I)
+_PAGE = re.compile(r"\s*<\s*(?:!doctype\s+html|html)[\s>]", re.I)  # a whole web page, whatever its name
 _MD = re.compile(r"^(?:#{1,6}\s|\|?\s*:?-{3,}:?\s*\|)", re.M)
 # a single-file web page (.mht; also Word's "web page" saved under .doc)
 MHTML = re.compile(rb"^\s*(?:[\w-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)*?(?:MIME-Version:|Content-Type:\s*multipart/related)", re.I)
@@ -95,6 +96,9 @@ def sniff(data: bytes, name: str = "") -> str:
     if not text.strip():
         raise ExtractError(EMPTY_FILE, "the file holds no text")
     sample = text[:8192]
+    markdown = lower.endswith((".md", ".markdown"))
+    if markdown and not _PAGE.match(sample) and _MD.search(text):
+        return "md"  # Markdown with raw HTML in it (pandoc writes merged tables as <table>): read as Markdown
     if _HTML.search(sample) or lower.endswith((".html", ".htm", ".shtml", ".xhtml")) and "<" in sample:
         return "html"
     if lower.endswith((".md", ".markdown")) or _MD.search(sample):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
-from ..document import Document, Paragraph
+from ..document import Document, Paragraph, Table
 from ..errors import EMPTY_FILE, ExtractError
 from . import textgrid
 from .encoding import decode_text
@@ -86,6 +86,7 @@ def read_markdown(data: bytes, source: str, hints: Hints = NO_HINTS) -> Document
                 out.extend(drawn[key])
                 continue
         out.append(b)
+    out = loose_pipe_rows(out)
     if not out:
         raise ExtractError(EMPTY_FILE, "the Markdown file holds no text")
     forms = [name for name, present in (("grid", bool(drawn)), ("pipe", piped), ("html-table", _raw_table(body)))
@@ -93,6 +94,31 @@ def read_markdown(data: bytes, source: str, hints: Hints = NO_HINTS) -> Document
     layout = "md/" + ("+".join(forms) if forms else "plain")
     return Document(source=source, format="md", blocks=out, properties=props, encoding=encoding, layout=layout,
                     warnings=repaired + notes)
+
+
+def loose_pipe_rows(blocks: list) -> list:
+    """Pipe rows Markdown did not take for a table (a one-cell header over ``---`` is a heading to it, as
+    html2text writes a caption row): runs of such lines become a table again."""
+    out: list = []
+    run: list[Paragraph] = []
+
+    def flush() -> None:
+        if len(run) >= 2 or (run and run[0].text.count("|") >= 2):
+            rows = [split_pipes(p.text) for p in run]
+            width = max(len(r) for r in rows)
+            out.append(Table.from_rows([r + [""] * (width - len(r)) for r in rows], page=run[0].page))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for b in blocks:
+        if isinstance(b, Paragraph) and "|" in b.text and b.heading_hint is None:
+            run.append(b)
+            continue
+        flush()
+        out.append(b)
+    flush()
+    return out
 
 
 def _raw_table(lines: list[str]) -> bool:

@@ -28,6 +28,7 @@ from .hints import NO_HINTS, Hints
 _RULE = re.compile(r"^\s*[=＝#*-]{4,}\s*\S{0,8}\s*[=＝#*-]{4,}\s*$")
 _PAGE_NO = re.compile(r"^\s*(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
                       r"|\d{1,4}\s*/\s*\d{1,4})\s*$")
+_EMPHASIS = re.compile(r"\*\*|__")  # Markdown's bold around a header's key (**标题：**)
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _FURNITURE_LINES = 2  # lines at the top and at the bottom of a page that may be a running header or footer
 
@@ -64,7 +65,9 @@ def header_properties(lines: list[str]) -> tuple[dict[str, str], int]:
             return props, i + 1
     start = 0
     for i, line in enumerate(lines[:20]):
-        kv = properties.key_value(line)
+        if not line.strip():
+            continue  # a converter's paragraphs: blank lines between the header's lines
+        kv = properties.key_value(_EMPHASIS.sub("", line))
         if not kv:
             break
         properties.merge(props, *kv)

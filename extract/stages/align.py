@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from ..document import Document, Pos
 from ..settings import SETTINGS
 from ..templates import CellKey, Column, Row, Template
-from ..textnorm import core, nfkc, split_numbering, squash
+from ..textnorm import core, fold, nfkc, split_numbering, squash
 from .header import HeaderReading, header_tree, header_words, order_from_words, read_grid_header
 from .lines import Line, grid_lines
 from .rowmatch import RowMatch, rank_rows
@@ -340,12 +340,34 @@ def _keys(a: Aligned, template: Template) -> None:
     a.in_template = any(r.key == a.row for r in template.table(a.table).rows())
 
 
+def _form_words(template: Template) -> dict[str, str]:
+    """Words of the forms' tables long enough to tell a misreading (label core → name): row labels and
+    their groups (予以公开, 不予处理 …)."""
+    out: dict[str, str] = {}
+    for table in ("active", "requests"):
+        for row in template.scan_rows(table):
+            for label in (row.label, *row.aliases, *row.group.split("/")):
+                c = core(label)
+                if len(c) >= 4 and fold(c) == c:
+                    out.setdefault(c, f"{table}.{row.key}")
+    return out
+
+
+def misread_words(doc: Document, template: Template) -> list[str]:
+    """Words of the forms printed only as a recogniser misreads them (了以大开, 不子处理), anywhere in the
+    text: evidence that the whole text was recognised, whichever way its tables were read."""
+    text = core(doc.text())
+    folded = fold(text)
+    return sorted({c for c in _form_words(template) if c not in text and c in folded})
+
+
 def align(doc: Document, regions: dict[str, tuple[Pos, Pos]], template: Template) -> Alignment:
     labelled, bare, unmatched = grid_candidates(doc, regions, template)
     rows, notes = choose_rows(labelled, regions, template)
     recognised = [f"{c.ranked[0].table}.{c.ranked[0].row}" for c in labelled if c.ranked[0].folded]
     have = {(a.table, a.row) for a in rows}
     rows += text_rows(doc, regions, template, have, recognised)
+    recognised += [w for w in misread_words(doc, template) if w not in recognised]
     appeals = appeals_line(bare, doc, regions, template)
     if appeals is not None:
         rows.append(appeals)

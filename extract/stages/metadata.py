@@ -63,32 +63,59 @@ def _paragraphs(doc: Document) -> list[str]:
     return [b.text.strip() for b in doc.blocks if isinstance(b, Paragraph) and b.text.strip()]
 
 
+_TITLE_KEY = re.compile(r"^(?:\*\*|__)?(?:标题|名称|题名|文件名称|文章标题)(?:\*\*|__)?[:：](?:\*\*|__)?")
+
+
+def _line(text: str) -> str:
+    """A paragraph as a title candidate: no spaces, no ``标题：`` key before it, no Markdown bold marks."""
+    return _TITLE_KEY.sub("", squash(text)).replace("**", "")
+
+
+_YEAR_ONLY = re.compile(rf"^(?:(?:19|20)\d{{2}}|{_CN_YEAR}{{4}})\s*年\s*度?$")
+_QUOTES = re.compile(r"^[《〈「“\"]+|[》〉」”\"]+$")
+
+
 def find_title(doc: Document) -> str:
     prop = doc.properties.get("title", "")
     if prop and _REPORT_WORDS.search(squash(prop)):
         # a page title often ends with the site's name: "…年度报告-沭阳县发改局"
         title = re.split(r"\s*[-—|_]\s*(?=[^-—|_]*$)", prop)[0] if re.search(r"报告.{0,3}[-—|_]", prop) else prop
-        return squash(title)
+        return _QUOTES.sub("", squash(title))
     paras = _paragraphs(doc)[:8]
     for i, p in enumerate(paras):
-        words = squash(p)
+        words = _QUOTES.sub("", _line(p))
         m = _REPORT_WORDS.search(words[:80])
         if not m:
             continue
         title = words[: m.end()]
-        # a title split over two lines: agency on the line above, year and words below
-        if i > 0 and re.match(r"^(?:19|20)\d{2}", title) and len(squash(paras[i - 1])) <= 30:
-            title = squash(paras[i - 1]) + title
+        # a title split over two lines: the agency, or the year, on the line above
+        above = _QUOTES.sub("", _line(paras[i - 1])) if i > 0 else ""
+        if above and len(above) <= 30 and not _REPORT_WORDS.search(above) and (
+                _YEAR_ONLY.match(above) or re.match(r"^(?:19|20)\d{2}", title)
+                or not _YEAR_IN_TITLE.search(title)) and not _DATE_LINE.match(nfkc(above)):
+            title = above + title
         return title
-    return squash(prop)
+    return _QUOTES.sub("", squash(prop))
 
 
 def agency_from_title(title: str) -> str:
-    m = _YEAR_IN_TITLE.search(title)
-    if not m:
+    """The agency a title names, whatever the order: ``淮安市人民政府2024年政府信息公开工作年度报告``,
+    ``2019年上海市人民政府办公厅政府信息公开工作年度报告``, ``XX局关于2023年度政府信息公开工作的报告``,
+    ``XX县政府信息公开工作年度报告`` (no year)."""
+    t = _QUOTES.sub("", title)
+    m = _YEAR_IN_TITLE.search(t)
+    before = t[: m.start()] if m else ""
+    after = t[m.end():] if m else t
+    agency = re.sub(r"关于$", "", re.sub(r"^(?:关于|中共)", "", before.strip()))
+    if len(agency) >= 2:
+        return agency
+    # the year first (or none): the agency stands between it and the report's words
+    words = _REPORT_WORDS.search(after)
+    if not words:
         return ""
-    agency = title[: m.start()].strip()
-    agency = re.sub(r"^(?:关于|中共)", "", agency)
+    agency = re.sub(r"(?:关于|的)$", "", re.sub(r"^(?:关于|中共|度)", "", after[: words.start()]))
+    if agency.endswith("人民") and after[words.start():].startswith("政府"):
+        agency += "政府"  # XX县人民政府信息公开…: the agency's 政府 is the report's too
     return agency if len(agency) >= 2 else ""
 
 

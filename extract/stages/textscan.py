@@ -27,7 +27,7 @@ _SKIP = re.compile(PUNCT_CHARS)  # the characters ``core`` drops from labels
 # a line of short words only (header words broken over lines: 结果 / 维持), no digits
 _HEADER_PIECES = re.compile(r"^[\s\u4e00-\u9fff]*$")
 
-_NOT_VALUE = re.compile(r"[^\d\s+\-.,，元万/／—–－]")
+_NOT_VALUE = re.compile(r"[^\d\s+\-.,，元万/／—–－|｜]")
 
 
 @dataclass

@@ -73,12 +73,19 @@ class PageScan:
     overfull: str = ""  # what a page too full to read holds ("600,599 characters"); none of it is read
 
 
+SYMBOL_FONT = range(0xF020, 0xF100)  # where a symbol font (Symbol, Wingdings) puts its glyphs: bullets, boxes
+
+
 def bad_char(ch: Char) -> bool:
-    """A character whose text cannot be trusted: no Unicode map, U+FFFD, private use, control."""
+    """A character whose text cannot be trusted: no Unicode map, U+FFFD, private use, control. A symbol
+    font's glyph (a list bullet, U+F0B7) is a decoration, not text read wrong: never a digit or a word,
+    it cannot make a number wrong."""
     if ch.unmapped:
         return True
     for c in ch.text:
         o = ord(c)
+        if o in SYMBOL_FONT:
+            continue
         if o == 0xFFFD or 0xE000 <= o <= 0xF8FF or o >= 0xF0000 or (o < 32 and c not in "\t\n\r"):
             return True
     return "(cid:" in ch.text
