@@ -32,11 +32,13 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_pdf.py
 	$(BIN)/python scripts/bench_ocr.py
 
-# system tools the tests use (Debian/Ubuntu, as root): Chromium, LibreOffice Writer, CJK fonts
-APT_TOOLS := chromium libreoffice-writer-nogui fonts-noto-cjk
+# system tools the tests use (Debian/Ubuntu, as root): Chromium, LibreOffice Writer, CJK fonts, and the
+# converters whose output the tests read (pdftotext from poppler-utils, pandoc)
+APT_TOOLS := chromium libreoffice-writer-nogui fonts-noto-cjk poppler-utils pandoc
 tools:
-	@if command -v chromium >/dev/null && command -v soffice >/dev/null && fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
-	  echo "tools present: chromium, soffice, Noto CJK fonts"; \
+	@if command -v chromium >/dev/null && command -v soffice >/dev/null && fc-list 2>/dev/null | grep -qi "noto.*cjk" \
+	    && command -v pdftotext >/dev/null && command -v pandoc >/dev/null; then \
+	  echo "tools present: chromium, soffice, Noto CJK fonts, pdftotext, pandoc"; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_TOOLS); \
 	else \

@@ -24,7 +24,7 @@ from . import textgrid
 from .encoding import decode_text
 from .hints import NO_HINTS, Hints
 from .html import html_blocks
-from .text import _PAGE_NO, header_properties, split_pipes
+from .text import _MD_RULE, _PAGE_NO, header_properties, split_pipes
 
 _md = MarkdownIt("commonmark", {"breaks": True, "html": True}).enable("table")
 _PLACEHOLDER = "\u2063drawn-table-{}\u2063"  # a paragraph that stands for a drawn table until it is put back
@@ -61,9 +61,15 @@ def pad_pipe_tables(lines: list[str]) -> tuple[list[str], bool]:
         head = len(split_pipes(lines[begin]))
         extra = max(widths, default=head) - head
         if extra > 0 and begin + 1 < end:
-            lines[begin] = lines[begin].rstrip().rstrip("|") + "|" + " |" * extra
-            lines[begin + 1] = lines[begin + 1].rstrip().rstrip("|") + "|" + " --- |" * extra
+            lines[begin] = _open_end(lines[begin]) + " |" * extra
+            lines[begin + 1] = _open_end(lines[begin + 1]) + " --- |" * extra
     return lines, found
+
+
+def _open_end(row: str) -> str:
+    """A pipe row ending in one pipe, ready for more cells (its own empty cells kept)."""
+    row = row.rstrip()
+    return row if row.endswith("|") and not row.endswith("\\|") else row + "|"
 
 
 def read_markdown(data: bytes, source: str, hints: Hints = NO_HINTS) -> Document:
@@ -112,6 +118,8 @@ def loose_pipe_rows(blocks: list) -> list:
         run.clear()
 
     for b in blocks:
+        if isinstance(b, Paragraph) and _MD_RULE.match(b.text):
+            continue  # a table's delimiter row
         if isinstance(b, Paragraph) and "|" in b.text and b.heading_hint is None:
             run.append(b)
             continue

@@ -35,11 +35,12 @@ def _width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
-def expand(line: str) -> str:
-    """The line with each wide character followed by a filler (NUL), so that string index = display column."""
+def expand(line: str, wide: bool = True) -> str:
+    """The line with each wide character followed by a filler (NUL), so that string index = display column
+    (``wide`` False: one column per character, as tools that do not know East Asian widths draw)."""
     out = []
     for ch in line.rstrip("\n"):
-        w = _width(ch)
+        w = _width(ch) if wide else 1
         if w == 0:
             if out:
                 out[-1] += ch
@@ -104,8 +105,17 @@ def _role(ch: str) -> str:
     return ch
 
 
+def _aligned(lines: list[str], wide: bool) -> float:
+    """How many of the content lines' bars stand on a junction of the rules, counting columns so."""
+    rows = [expand(ln, wide) for ln in lines]
+    junctions = {x for ln, r in zip(lines, rows) if is_rule(ln) for x, ch in enumerate(r) if _role(ch) == "+"}
+    bars = [x for ln, r in zip(lines, rows) if not is_rule(ln) for x, ch in enumerate(r) if _role(ch) == "|"]
+    return sum(x in junctions for x in bars) / max(len(bars), 1)
+
+
 def grid_table(lines: list[str], page: int | None = None) -> Table | None:
-    rows = [expand(ln) for ln in lines]
+    wide = _aligned(lines, True) >= _aligned(lines, False)
+    rows = [expand(ln, wide) for ln in lines]
     width = max(len(r) for r in rows)
     rows = [r.ljust(width) for r in rows]
     norm = ["".join(_role(ch) for ch in r) for r in rows]
@@ -253,18 +263,29 @@ def dash_table(lines: list[str], page: int | None = None) -> Table | None:
     for r, group in enumerate(groups):
         texts = [[] for _ in starts]
         for ln in group:
-            ex = expand(ln)
-            for c, a in enumerate(starts):
-                z = starts[c + 1] if c + 1 < len(starts) else len(ex)
-                a0 = a
-                # a cell's text may start a column early when it is right-aligned or overflows: cut at spaces
-                seg = ex[a0:z]
-                piece = _text(seg).strip()
+            for c, piece in enumerate(_cut(expand(ln), starts)):
                 if piece:
                     texts[c].append(piece)
         for c in range(len(starts)):
             cells.append(Cell("\n".join(texts[c]), r, c, page=page))
     return Table(cells, page=page) if groups else None
+
+
+def _cut(ex: str, starts: list[int]) -> list[str]:
+    """A line cut at the columns' starts; a word that runs over a column's edge (a header wider than its
+    column) stays whole in the column it starts in."""
+    out = []
+    at = 0
+    for c, a in enumerate(starts):
+        start = max(a, at)
+        end = starts[c + 1] if c + 1 < len(starts) else len(ex)
+        if end < len(ex) and start < end and not ex[end - 1].isspace() and not ex[end].isspace():
+            while end < len(ex) and not ex[end].isspace():
+                end += 1
+        end = max(end, start)
+        out.append(_text(ex[start:end]).strip())
+        at = end
+    return out
 
 
 def tables_in(lines: list[str], page: int | None = None) -> list[tuple[int, int, list[Table]]]:

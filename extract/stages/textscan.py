@@ -102,6 +102,7 @@ class Occurrence:
     end: int
     weight: int
     folded: bool = False  # found only with recognition confusions folded
+    gaps: list[tuple[int, int]] = field(default_factory=list)  # values printed inside the label (wrapped around them)
 
 
 def occurrences(st: SearchText, rows: list[Row]) -> list[Occurrence]:
@@ -116,10 +117,33 @@ def occurrences(st: SearchText, rows: list[Row]) -> list[Occurrence]:
         if not spans:  # the label as a recogniser may have printed it (了以大开)
             spans = _find(st.folded, {fold(n) for n in needles if len(n) >= 4})
             folded = bool(spans)
+        if not spans:  # the label wrapped around its values (2.其他法 0 0 0 / 律行政法规禁止公开)
+            gapped = _find_around_values(st.text, needles)
+            found.extend(Occurrence(ri, a, b, b - a - sum(z - y for y, z in gaps), gaps=gaps) for a, b, gaps in gapped)
+            continue
         # drop spans inside a longer span of the same row
         spans = [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
         found.extend(Occurrence(ri, a, b, b - a, folded) for a, b in set(spans))
     return found
+
+
+MIN_WRAPPED = 5  # shortest label core looked for around values
+# what may stand inside a label wrapped around its values: the values' digits, then at most a few
+# characters of a neighbouring label printed beside them (（三）不 / 予公开 around 1.属于国 / 家秘密)
+_INSIDE = r"\d{1,60}[\u4e00-\u9fff]{0,4}"
+
+
+def _find_around_values(text: str, needles) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """A label found with one run of values inside it: (start, end, [the run's span])."""
+    out = []
+    for needle in needles:
+        if len(needle) < MIN_WRAPPED or any(ch.isdigit() for ch in needle):
+            continue
+        for cut in range(2, len(needle)):
+            rx = re.compile(re.escape(needle[:cut]) + f"({_INSIDE})" + re.escape(needle[cut:]))
+            for m in rx.finditer(text):
+                out.append((m.start(), m.end(), [m.span(1)]))
+    return out
 
 
 def _find(text: str, needles) -> list[tuple[int, int]]:
@@ -218,6 +242,14 @@ def scan_text(doc: Document, start: Pos, end: Pos, rows: list[Row], stops: tuple
             if b > a:
                 pieces.append((part, a, b))
         cells = []
+        for y, z in occ.gaps:  # values the label was wrapped around come first
+            for p in range(st.original(y)[0], st.original(z - 1)[0] + 1):
+                part = parts[p]
+                a = st.original(y)[1] if p == st.original(y)[0] else part.start
+                b = st.original(z - 1)[1] + 1 if p == st.original(z - 1)[0] else part.end
+                for tok in value_tokens(part.text[a:b]):
+                    cells.append(ValueCell(tok.text, f"c{a + tok.start}-{a + tok.end}", part.page, part.block,
+                                           exact=tok.separated))
         last = k + 1 == len(ordered)
         for part, a, b in pieces:
             segment = part.text[a:b]
@@ -232,9 +264,12 @@ def scan_text(doc: Document, start: Pos, end: Pos, rows: list[Row], stops: tuple
                 cells.append(ValueCell(tok.text, f"c{a + tok.start}-{a + tok.end}", part.page, part.block,
                                        exact=tok.separated))
         label_part = parts[st.original(occ.start)[0]]
-        lo, hi = st.original(occ.start)[1], st.original(occ.end - 1)[1] + 1
-        out[rows[ri].key] = Line([label_part.text[lo:hi]], cells, label_part.block, None, label_part.page,
-                                 source="text")
+        first, final = st.original(occ.start), st.original(occ.end - 1)
+        if first[0] == final[0] and not occ.gaps:
+            label = label_part.text[first[1]:final[1] + 1]
+        else:  # over several lines, or around values: its characters
+            label = "".join(st.text[i] for i in range(occ.start, occ.end) if not any(y <= i < z for y, z in occ.gaps))
+        out[rows[ri].key] = Line([label], cells, label_part.block, None, label_part.page, source="text")
     spans = {rows[ri].key: (occ.start, occ.end) for ri, occ in ordered}
     return TextScan(st.text, spans, out, [rows[ri].key for ri, occ in ordered if occ.folded])
 
