@@ -12,6 +12,8 @@ cells (right), each value keeping where it was found. Two sources give lines:
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from ..document import Cell, Table
@@ -55,6 +57,20 @@ def _text(cell: Cell | None) -> str:
     return nfkc(cell.text).strip() if cell is not None else ""
 
 
+_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")  # a Chinese character
+_NUMBERING_ONLY = re.compile(r"^(?:\d{1,2}\s*[.．、]|[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*、)$")
+
+
+def is_label_text(text: str) -> bool:
+    """Words of a label (Chinese characters, or a numbering on its own: ``（三）``), not a value; text with
+    digits and no words (``(53)``, ``1,36,3``, ``3.63E+02``) stands where a value does and is refused by the
+    grammar there."""
+    t = nfkc(text).strip()
+    if not t or is_value_text(t):
+        return False
+    return bool(_WORD.search(t)) or bool(_NUMBERING_ONLY.match(t)) or not any(ch.isdigit() for ch in t)
+
+
 def _value_cell(c: Cell, r: int, table: Table, block: int) -> ValueCell:
     return ValueCell(c.text, f"r{r}c{c.col}", c.page if c.page is not None else table.page, block,
                      confidence=c.confidence, alternatives=c.alternatives)
@@ -76,11 +92,11 @@ def label_columns(grid: list[list[Cell | None]]) -> set[int]:
     numbers: set[int] = set()
     for row in grid:
         origins = _origins(row)
-        valued = [c for c in origins if _text(c) and is_value_text(c.text)]
+        valued = [c for c in origins if _text(c) and not is_label_text(c.text)]
         if not valued:
             continue
         for c in origins:
-            if _text(c) and not is_value_text(c.text):
+            if is_label_text(c.text):
                 labels.update(range(c.col, c.col + c.colspan))
         for c in valued:
             numbers.update(range(c.col, c.col + c.colspan))
@@ -95,7 +111,7 @@ def grid_lines(table: Table, block: int) -> list[Line]:
     last_was_data = False
     for r, row in enumerate(grid):
         origins = _origins(row)
-        label_idx = [i for i, c in enumerate(origins) if _text(c) and not is_value_text(c.text)]
+        label_idx = [i for i, c in enumerate(origins) if is_label_text(c.text)]
         last_label = label_idx[-1] if label_idx else -1
         segments = []
         for i in label_idx:

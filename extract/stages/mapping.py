@@ -84,10 +84,14 @@ def map_tables(doc: Document, regions: dict[str, tuple[Pos, Pos]], template: Tem
     notes = list(alignment.notes)
     extra_rows = []
     headers_told = set()
+    doubtful: dict[str, list[str]] = {}  # why a line's values are doubtful → the lines
     for res in resolutions:
         a = res.aligned
         for doubt in a.evidence.doubt:  # what speaks against a row reaches the report, not only its cells
             notes.append(f"{a.ref}: {doubt}")
+        if res.status == "ambiguous" and res.placed == "left":
+            for why in res.notes:
+                doubtful.setdefault(why, []).append(a.ref)
         if a.header.verdict in ("reordered", "conflict") and (a.table, a.header.note) not in headers_told:
             headers_told.add((a.table, a.header.note))
             notes.append(f"table {a.table}: {a.header.note}")
@@ -98,6 +102,8 @@ def map_tables(doc: Document, regions: dict[str, tuple[Pos, Pos]], template: Tem
             notes.append(f"{a.table}.{a.row}: {'; '.join(res.notes)}")
         for cv in produced:
             values.setdefault(CellKey(cv.table, cv.row, cv.column), cv)
+    for why, refs in doubtful.items():  # rows placed from the left: said once per reason, in the report too
+        notes.append(f"{', '.join(refs[:6])}{' …' if len(refs) > 6 else ''}: {why}")
     confirm_recognised(values, template, bool(alignment.recognised))
     matched = sum(1 for a in alignment.rows if a.table != "appeals")
     return Mapped(values, extra_rows, notes, matched, alignment, resolutions)

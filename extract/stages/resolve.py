@@ -17,6 +17,7 @@ Steps:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import product
@@ -70,8 +71,10 @@ def tokens_of(cells: list[ValueCell]) -> tuple[list[Token], list[ValueCell], boo
             tokens.append(Token(vc.text.strip(), separated=True))
             owners.append(vc)
             continue
-        if vc.exact and parsed.kind == "text" and not any(ch.isdigit() for ch in vc.text):
-            tokens.append(Token(vc.text.strip(), separated=True))  # words in a value cell: kept, refused later
+        if vc.exact and parsed.kind == "text" and (not any(ch.isdigit() for ch in vc.text)
+                                                   or not re.search(r"\s", vc.text.strip())):
+            # words, or one piece of digits the grammar refuses ((53), 1,36,3), in a cell of its own: kept, refused later
+            tokens.append(Token(vc.text.strip(), separated=True))
             owners.append(vc)
             continue
         exact = False
@@ -85,7 +88,9 @@ def placement(a: Aligned, count: int) -> tuple[list[list[int]], str, list[str]]:
     """For each of ``count`` tokens, the slots it fills, and how that was decided."""
     n = len(a.keys)
     h = a.header
-    if h.cells is not None and len(h.cells) >= count and all(h.cells[:count]):
+    if h.cells is not None and len(h.cells) >= count and all(h.cells[:count]) and \
+            sorted(s for c in h.cells[:count] for s in c) == list(range(n)):
+        # the header cells above the printed cells name every column once (a row short of a cell does not)
         return [list(c) for c in h.cells[:count]], "header", []
     if h.order is not None and count == n and h.verdict in ("official", "reordered", "partial"):
         notes = [h.note] if h.verdict == "reordered" else []
@@ -239,6 +244,10 @@ def read_line(a: Aligned, template: Template, prose: dict[str, frozenset]) -> Re
                     res.status = "ambiguous"
                     res.notes.append("the line's running text holds something that is no value: its other values "
                                      "may be misread")
+            if res.status == "ok" and _short_row(candidates[0], tokens, slots, ctx):
+                res.status, res.placed = "ambiguous", "left"
+                res.notes.append("the printed row ends in a blank cell and does not add up: it may be a value short, "
+                                 "its values placed from the left")
         res.certain = res.status != "ambiguous" and not a.evidence.doubt
         return res
     # text whose cell boundaries were lost: every reading the grammar admits, in printed order
@@ -273,6 +282,18 @@ def read_line(a: Aligned, template: Template, prose: dict[str, frozenset]) -> Re
         res.status = "ambiguous"
     res.certain = res.status != "ambiguous" and not a.evidence.doubt and (fitting or not pctx.identities)
     return res
+
+
+def _short_row(reading: Reading, tokens: list[Token], slots: list[list[int]], ctx: LineContext) -> bool:
+    """A row whose last printed cell is blank and which does not add up with blanks read as 0: a row one
+    value short (``4 | 0 | 0 | 0 | 0 | 4 |`` under seven columns), padded to the table's width."""
+    if not ctx.identities or not tokens or squash(tokens[-1].text) or len(slots) < len(tokens):
+        return False
+    values = [p.value if p is not None and p.value is not None else (Decimal(0) if p is not None and p.text == ""
+                                                                       else None)
+              for p in reading.pieces]
+    return any(a is not None and b is not None and a != b
+               for a, b in ((total(values[i] for i in lhs), total(values[i] for i in rhs)) for lhs, rhs in ctx.identities))
 
 
 # ------------------------------------------------------------------ 4. identities across lines
