@@ -1,7 +1,7 @@
 """Property: whatever departures from the official layout a report makes — columns in another order
-under matching headers, rows printed twice or under another row's label, amounts in 元, decimals in
-count columns, lines of rows the format does not have — no cell comes out ``ok`` with a value other
-than the one printed for it.
+under matching headers, rows printed twice or under another row's label, a row a cell short or a cell
+too long, amounts in 元, decimals in count columns, lines of rows the format does not have — no cell
+comes out ``ok`` with a value other than the one printed for it.
 
 The reports are random (``extract.synth.random_spec``); the expected value of each cell is what the
 generator printed, read by ``conftest.printed`` (not by the code under test). Cells the report
@@ -64,6 +64,17 @@ def build(seed: int, template: str, form: str, rng: random.Random):
         v.duplicates[row] = tuple(other_printed)
         for c, a, b in zip(cols, mine, other):
             if a != b:
+                expected[CellKey("requests", row, c)] = UNKNOWABLE
+    if rng.random() < 0.4:  # a row printed a cell short, or a cell too long (the others shift)
+        varied = [r for r in rows if r not in v.relabel and r not in v.duplicates
+                  and len({spec.cells[CellKey("requests", r, c)] for c in cols}) > 1]
+        if varied:
+            row = rng.choice(varied)
+            if rng.random() < 0.5:
+                v.short_rows[row] = rng.randrange(len(cols))
+            else:
+                v.long_rows[row] = (rng.randrange(len(cols) + 1), str(rng.randint(0, 9)))
+            for c in cols:  # its cells stand under other columns: none of them may be ok with a wrong value
                 expected[CellKey("requests", row, c)] = UNKNOWABLE
     if template == "2021" and rng.random() < 0.5:  # the fee printed in 元
         key = CellKey("active", "fees", "fee_amount")

@@ -22,6 +22,8 @@ class Variant:
     duplicates: dict[str, tuple[str, ...]] = field(default_factory=dict)  # requests row → a second line's values
     relabel: dict[str, str] = field(default_factory=dict)  # row key → the label printed instead of its own
     extra_lines: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)  # (table, label, values)
+    short_rows: dict[str, int] = field(default_factory=dict)  # requests row → printed column whose cell it lacks
+    long_rows: dict[str, tuple[int, str]] = field(default_factory=dict)  # requests row → (where, a cell too many)
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,13 @@ def requests_grid(t: Template, cells: dict[CellKey, str], v: Variant | None = No
     out += [GridCell(c.label, 2, 4 + i) for i, c in enumerate(orgs)]
     printed = []  # (row spec for its place and group, label, value texts, key of the row or None)
     for row in spec.rows():
-        printed.append((row, v.relabel.get(row.key, row.label),
-                        [cells.get(CellKey("requests", row.key, c.key), "") for c in printed_cols], row.key))
+        texts = [cells.get(CellKey("requests", row.key, c.key), "") for c in printed_cols]
+        if row.key in v.short_rows:  # the row lacks a cell: the ones after it stand one column to the left
+            texts = texts[:v.short_rows[row.key]] + texts[v.short_rows[row.key] + 1:]
+        if row.key in v.long_rows:
+            at, extra = v.long_rows[row.key]
+            texts = texts[:at] + [extra] + texts[at:]
+        printed.append((row, v.relabel.get(row.key, row.label), texts, row.key))
         if row.key in v.duplicates:
             printed.append((row, row.label, list(v.duplicates[row.key]), None))
     r0 = 3
@@ -106,10 +113,11 @@ def requests_grid(t: Template, cells: dict[CellKey, str], v: Variant | None = No
                 span = sum(1 for x, *_ in printed if x.group == path or x.group.startswith(path + "/"))
                 out.append(GridCell(parts[depth], r, depth, rowspan=span))
         out.append(GridCell(label, r, len(parts), colspan=3 - len(parts)))
-        for j, (col, text) in enumerate(zip(printed_cols, texts)):
-            key = CellKey("requests", row_key, col.key) if row_key else None
+        for j, text in enumerate(texts):
+            key = CellKey("requests", row_key, printed_cols[j].key) if row_key and j < len(printed_cols) and \
+                row_key not in v.short_rows and row_key not in v.long_rows else None
             out.append(GridCell(text, r, 3 + j, key=key))
-    return Grid(out, 10)
+    return Grid(out, max(10, 3 + max(len(t) for *_, t, _k in printed)))
 
 
 def appeals_grid(t: Template, cells: dict[CellKey, str], v: Variant | None = None) -> Grid:
