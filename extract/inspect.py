@@ -103,6 +103,11 @@ def render_text(ins: Inspection) -> str:
             if ln["doubt"] != "—":
                 out.append(f"      doubt: {ln['doubt']}")
             out.append(f"      values: {ln['values'][:120]}")
+    doc = ins.doc
+    if doc is not None and doc.tables():
+        out += ["", "Tables as read (a merged cell once: < continues it to the right, ^ from above):"]
+        for bi, table in doc.tables():
+            out += _grid_text(bi, table)
     facts = _cells(ins)
     if facts:
         out += ["", "Cells (table.row.column = value  status  raw  [where]  reason):"]
@@ -117,6 +122,29 @@ def render_text(ins: Inspection) -> str:
         out += ["", "Checks that do not pass:"]
         out += [f"  {c.check}: {c.status} ({c.lhs} vs {c.rhs}) {c.note}" for c in checks]
     return "\n".join(out) + "\n"
+
+
+def _grid_text(bi: int, table: Table, width: int = 14) -> list[str]:
+    boxes = [c.bbox for c in table.cells if c.bbox]
+    box = (" box " + ",".join(f"{v:.0f}" for v in (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                                                     max(b[2] for b in boxes), max(b[3] for b in boxes)))) if boxes else ""
+    head = f"  table at block {bi}" + (f" page {table.page}" if table.page else "") + box + \
+        f", {table.n_rows} rows × {table.n_cols} columns" + (" (rows are printed lines)" if table.line_rows else "")
+    out = [head]
+    for r, row in enumerate(table.grid()):
+        shown = []
+        for c, cell in enumerate(row):
+            if cell is None:
+                shown.append("")
+            elif cell.row != r:
+                shown.append("^")
+            elif cell.col != c:
+                shown.append("<")
+            else:
+                text = " ".join(cell.text.split())
+                shown.append(text if len(text) <= width else text[:width - 1] + "…")
+        out.append(f"    r{r:<3}| " + " | ".join(shown))
+    return out
 
 
 # ------------------------------------------------------------------ HTML

@@ -275,3 +275,28 @@ def test_a_superscript_footnote_mark_in_a_web_page_or_word_file_is_not_a_digit(t
     res = process_bytes((tmp_path / "r.docx").read_bytes(), "r.docx")
     f = {(x.table, x.row, x.column): x for x in res.facts}[("active", "licensing", "decisions")]
     assert (f.value, f.status, f.raw) == (363, "ok", "363²")
+
+
+# ---------------------------------------------------------------- rows a value short or a value too long
+
+
+def test_a_row_printed_a_value_short_is_not_ok():
+    # 4 | 0 | 0 | 0 | 0 | 4 under seven columns: the 4 under 其他 is the row's total
+    res, facts = read(changed("4.保护第三方合法权益 | 4 | 0 | 0 | 0 | 0 | 0 | 4 |  | \n",
+                              "4.保护第三方合法权益 | 4 | 0 | 0 | 0 | 0 | 4 |  |  | \n"))
+    assert not [c for c in REQUEST_COLS if facts[("requests", "withheld_third_party", c)].status == "ok"]
+    assert "withheld_third_party" in res.report.note and "short" in res.report.note
+
+
+def test_a_row_printed_a_value_too_long_is_not_ok_and_said():
+    res, facts = read(changed("7.属于行政执法案卷 | 8 | 1 | 0 | 1 | 0 | 0 | 10 |  | \n",
+                              "7.属于行政执法案卷 | 8 | 1 | 1 | 0 | 1 | 0 | 0 | 10 | \n"))
+    assert not [c for c in REQUEST_COLS if facts[("requests", "withheld_enforcement_file", c)].status == "ok"]
+    assert "withheld_enforcement_file" in res.report.note
+
+
+def test_digits_the_grammar_refuses_stay_in_their_cell_as_invalid():
+    for printed in ("(53)", "1,36,3", "3.63E+02", "60(1)"):
+        _, facts = read(changed("行政强制 | 53 |  | \n", f"行政强制 | {printed} |  | \n"))
+        f = facts[("active", "coercion", "decisions")]
+        assert (f.status, f.raw, f.value) == ("invalid", printed, None)

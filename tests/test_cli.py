@@ -87,6 +87,8 @@ def test_inspect_shows_why_each_value_came_out(tmp_path):
     assert "layout             text/pipe" in out and "template           2021" in out
     assert "requests.rejected_duplicate" in out and "printed more than once" in out
     assert "requests.rejected_duplicate.natural_person = 12  ambiguous" in out
+    # each table as a grid, as the reader gave it
+    assert "Tables as read" in out and "| 2.重复申请 | 21 | 0 |" in out
     page = (tmp_path / "page.html").read_text(encoding="utf-8")
     assert "<table class='grid'>" in page and "rejected_duplicate" in page and "<script" not in page
 

@@ -34,11 +34,9 @@ from statistics import median
 from ..document import Cell, Table
 from ..textnorm import nfkc, split_numbering
 from ..values import parse_value
+from ..settings import SETTINGS
 
 GAP = re.compile(r"\s{2,}")
-MAX_LABEL_GAP = 3  # lines between two pieces of one wrapped label
-MAX_ZONE_GAP = 8  # non-data lines between two data lines of one table
-PROSE_CHARS = 40  # a line of one piece this long is prose, not a table's label
 
 
 # ------------------------------------------------------------------ 1. pieces
@@ -168,7 +166,7 @@ def is_heading(text: str, heading_rx: re.Pattern | None) -> bool:
 
 
 def is_prose(row: Row) -> bool:
-    return len(row.narrow) == 1 and not row.narrow[0].value and len(row.narrow[0].text) >= PROSE_CHARS
+    return len(row.narrow) == 1 and not row.narrow[0].value and len(row.narrow[0].text) >= SETTINGS.text_prose_chars
 
 
 @dataclass
@@ -196,7 +194,7 @@ def zones(rows: list[Row], heading_rx: re.Pattern | None = None) -> list[tuple[i
                 last, gap = j, 0
             elif not rows[j].blank:
                 gap += 1
-                if gap > MAX_ZONE_GAP:
+                if gap > SETTINGS.text_zone_gap:
                     break
             j += 1
         # header lines above the first data line, up to a heading, prose or a blank run of three
@@ -212,7 +210,7 @@ def zones(rows: list[Row], heading_rx: re.Pattern | None = None) -> list[tuple[i
             k -= 1
         # label lines just under the last data line (the rest of a wrapped label)
         end, k = last + 1, last + 1
-        while k < n and k <= last + MAX_LABEL_GAP and not stop[k] and not data[k]:
+        while k < n and k <= last + SETTINGS.text_label_gap and not stop[k] and not data[k]:
             if not rows[k].blank:
                 if not _label_area_only(rows[k], rows[first:last + 1]):
                     break
@@ -396,7 +394,7 @@ def units(rows: list[Row], wide: bool, edge: float, starts: list[float], begin: 
             u = open_units.get(b)
             numbered = split_numbering(nfkc(p.text).strip())[0] is not None
             reach = max(u.lines[-1], *(u.data or [u.lines[-1]])) if u is not None else -99
-            if (u is None or numbered or i - reach > MAX_LABEL_GAP
+            if (u is None or numbered or i - reach > SETTINGS.text_label_gap
                     or (r.is_data and u.data) or (u.data and i - reach > 1)):
                 u = Unit(b)
                 out.append(u)
@@ -427,7 +425,7 @@ def assign(rows: list[Row], found: list[Unit]) -> dict[int, list[Unit]]:
         if not free:
             continue
         best = min(free, key=lambda u: (min(abs(i - u.first), abs(i - u.last)), u.first > i, -u.band))
-        if min(abs(i - best.first), abs(i - best.last)) <= MAX_LABEL_GAP:
+        if min(abs(i - best.first), abs(i - best.last)) <= SETTINGS.text_label_gap:
             best.data.append(i)
             owned[i].append(best)
     for i in data:
@@ -457,7 +455,7 @@ def block_table(rows: list[Row], page: int | None) -> Table | None:
     if not any(not p.value for p in rows[first_data].narrow):
         # the first row's label printed above its values: the label lines just over it are not header
         while head_end > 0 and not rows[head_end - 1].blank and _label_area_only(rows[head_end - 1], rows) \
-                and first_data - head_end < MAX_LABEL_GAP:
+                and first_data - head_end < SETTINGS.text_label_gap:
             head_end -= 1
     found = units(rows, wide, edge, starts, head_end)
     labels = assign(rows, found)

@@ -24,13 +24,13 @@ from ..document import Document, Paragraph, Table
 from . import properties, spaced, textgrid
 from .encoding import decode_text
 from .hints import NO_HINTS, Hints
+from ..settings import SETTINGS
 
 _RULE = re.compile(r"^\s*[=＝#*-]{4,}\s*\S{0,8}\s*[=＝#*-]{4,}\s*$")
 _PAGE_NO = re.compile(r"^\s*(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
                       r"|\d{1,4}\s*/\s*\d{1,4})\s*$")
 _EMPHASIS = re.compile(r"\*\*|__")  # Markdown's bold around a header's key (**标题：**)
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_FURNITURE_LINES = 2  # lines at the top and at the bottom of a page that may be a running header or footer
 
 
 def split_pipes(line: str) -> list[str]:
@@ -90,7 +90,7 @@ def running_lines(pages: list[list[str]]) -> set[str]:
     seen: Counter[str] = Counter()
     for lines in pages:
         body = [ln for ln in lines if ln.strip()]
-        edge = body[:_FURNITURE_LINES] + body[-_FURNITURE_LINES:]
+        edge = body[:SETTINGS.text_furniture_lines] + body[-SETTINGS.text_furniture_lines:]
         for key in {_furniture_key(ln) for ln in edge}:
             seen[key] += 1
     need = max(2, (len(pages) + 1) // 2)
@@ -109,7 +109,7 @@ def pages(lines: list[str]) -> list[list[str]]:
     cleaned = []
     for page in out:
         body = [i for i, ln in enumerate(page) if ln.strip()]
-        edge = set(body[:_FURNITURE_LINES] + body[-_FURNITURE_LINES:])
+        edge = set(body[:SETTINGS.text_furniture_lines] + body[-SETTINGS.text_furniture_lines:])
         cleaned.append([ln for i, ln in enumerate(page)
                         if not _PAGE_NO.match(ln) and not (i in edge and _furniture_key(ln) in running)])
     return cleaned

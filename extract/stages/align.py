@@ -31,7 +31,6 @@ from .textscan import scan_text, trailing_values
 
 
 
-RECOGNISED_LABELS = 2  # labels with recognition confusions that mark a text as recognised
 
 
 def no_header() -> HeaderReading:
@@ -377,8 +376,8 @@ def align(doc: Document, regions: dict[str, tuple[Pos, Pos]], template: Template
     for u in unmatched:
         notes.append(f"a line in table {u.region} ({u.line.label!r}: {' | '.join(_values_text(u.line))}) "
                      f"{u.reason}; it was not read")
-    if len(recognised) >= RECOGNISED_LABELS:
+    if len(recognised) >= SETTINGS.recognised_labels:
         notes.append(f"the text looks recognised (OCR): {len(recognised)} labels are printed as a recogniser misreads "
                      f"them ({', '.join(recognised[:4])}{' …' if len(recognised) > 4 else ''}); its values count only "
                      "where the identities confirm them")
-    return Alignment(rows, unmatched, notes, recognised if len(recognised) >= RECOGNISED_LABELS else [])
+    return Alignment(rows, unmatched, notes, recognised if len(recognised) >= SETTINGS.recognised_labels else [])

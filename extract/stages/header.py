@@ -27,8 +27,8 @@ from functools import cached_property, lru_cache
 
 from ..templates import Column, Template
 from ..textnorm import core
+from ..settings import SETTINGS
 
-MIN_WORD = 2  # shortest label core that may be matched by containment
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,9 +62,9 @@ def _names_cores(word_core: str, cores: tuple[str, ...]) -> bool:
     for c in cores:
         if word_core == c:
             return True
-        if len(c) >= MIN_WORD and c in word_core and len(word_core) <= len(c) + 6:
+        if len(c) >= SETTINGS.header_min_word and c in word_core and len(word_core) <= len(c) + 6:
             return True
-        if len(word_core) >= MIN_WORD + 1 and word_core in c:
+        if len(word_core) >= SETTINGS.header_min_word + 1 and word_core in c:
             return True
     return False
 

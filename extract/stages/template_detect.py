@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from ..document import Document
 from ..templates import TEMPLATES
 from ..textnorm import plain
+from ..settings import SETTINGS
 
-MARKER_WEIGHT = 2.0
-YEAR_WEIGHT = 1.5
 
 
 @dataclass
@@ -28,15 +27,15 @@ def detect_template(doc: Document, year: int | None) -> TemplateChoice:
     scores, evidence = {}, []
     for key, template in TEMPLATES.items():
         found = [m for m in template.markers if plain(m) in text]
-        scores[key] = MARKER_WEIGHT * len(found)
+        scores[key] = SETTINGS.template_marker_weight * len(found)
         if found:
             evidence.append(f"{key}: {', '.join(found)}")
-    if year is not None and year < 2019 and sum(scores.values()) < 3 * MARKER_WEIGHT:
+    if year is not None and year < 2019 and sum(scores.values()) < 3 * SETTINGS.template_marker_weight:
         return TemplateChoice("pre2019", f"year {year}, fewer than 3 words of the 2019/2021 tables")
     if year is not None:
         by_year = "2019" if year <= 2020 else "2021"
         if year >= 2019:
-            scores[by_year] += YEAR_WEIGHT
+            scores[by_year] += SETTINGS.template_year_weight
             evidence.append(f"year {year} → {by_year}")
     if not any(scores.values()):
         return TemplateChoice("unknown", "no table words and no year")

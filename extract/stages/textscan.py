@@ -20,6 +20,7 @@ from ..templates import Row
 from ..textnorm import PUNCT_CHARS, CN_NUMERAL, core, fold, nfkc, split_numbering
 from ..values import value_tokens
 from .lines import Line, ValueCell
+from ..settings import SETTINGS
 
 _SKIP = re.compile(PUNCT_CHARS)  # the characters ``core`` drops from labels
 
@@ -127,7 +128,6 @@ def occurrences(st: SearchText, rows: list[Row]) -> list[Occurrence]:
     return found
 
 
-MIN_WRAPPED = 5  # shortest label core looked for around values
 # what may stand inside a label wrapped around its values: the values' digits, then at most a few
 # characters of a neighbouring label printed beside them (（三）不 / 予公开 around 1.属于国 / 家秘密)
 _INSIDE = r"\d{1,60}[\u4e00-\u9fff]{0,4}"
@@ -137,7 +137,7 @@ def _find_around_values(text: str, needles) -> list[tuple[int, int, list[tuple[i
     """A label found with one run of values inside it: (start, end, [the run's span])."""
     out = []
     for needle in needles:
-        if len(needle) < MIN_WRAPPED or any(ch.isdigit() for ch in needle):
+        if len(needle) < SETTINGS.wrapped_label_min or any(ch.isdigit() for ch in needle):
             continue
         for cut in range(2, len(needle)):
             rx = re.compile(re.escape(needle[:cut]) + f"({_INSIDE})" + re.escape(needle[cut:]))

@@ -24,11 +24,10 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import ExtractError
+from ...settings import SETTINGS
 
 HEIGHT = 48  # the model's input height
 MAX_WIDTH = 3200  # pixels after scaling: a longer line is read in pieces
-DOUBT = 0.97  # a character below this probability gets alternative readings
-RUNNER_UP = 0.01  # an alternative character must have at least this probability
 MAX_ALTERNATIVES = 4
 LONG, SQUEEZE = 4, 0.5  # a line longer than LONG heights is narrowed to SQUEEZE beyond that
 BATCH_COLUMNS = 6_000  # pixels of width per batch: memory stays small; sorted by width, little padding
@@ -226,7 +225,7 @@ class Recogniser:
                       gaps: list[tuple[int, str, float]]) -> tuple[str, ...]:
         options: list[tuple[float, str]] = []
         for i, (p, (alt, q)) in enumerate(zip(conf, runner)):
-            if p >= DOUBT or q < RUNNER_UP:
+            if p >= SETTINGS.ocr_doubt or q < SETTINGS.ocr_runner_up:
                 continue
             # the runner-up character instead, or no character (when the blank was the runner-up)
             options.append((q / max(p, 1e-6), "".join(chars[:i] + [alt] + chars[i + 1:])))

@@ -30,13 +30,8 @@ from ...values import is_value_text
 from ..pdf.grid import GCell, Grid, page_grids
 from ..pdf.layout import TextLine, join_lines
 from .engine import Reading, Recogniser
+from ...settings import SETTINGS
 
-MAX_SKEW = 5.0  # degrees: scans are turned by a degree or two; more is not a skew but a layout
-SECOND_READ = 0.98  # a number read with less confidence than this is read again
-GUESS = 0.5  # a reading whose characters average less than this is a guess, not text
-CELL_GAP = 1.0  # line heights: a wider gap inside a cell's line separates two pieces, read on their own
-SURE = 0.8  # one or two characters alone outside a table (a page number) must be read at least this well
-UNREADABLE = 0.5  # a page where more than this share of the readings are guesses is not read at all
 
 
 @dataclass
@@ -112,7 +107,7 @@ def skew(gray: np.ndarray) -> float:
         profile = turned.sum(axis=1, dtype=np.float64)
         return float(np.square(np.diff(profile)).sum())
 
-    best = max(np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.5), key=sharpness)
+    best = max(np.arange(-SETTINGS.ocr_max_skew, SETTINGS.ocr_max_skew + 1e-9, 0.5), key=sharpness)
     best = max(np.arange(best - 0.4, best + 0.4 + 1e-9, 0.1), key=sharpness)
     fine = max(np.arange(best - 0.08, best + 0.08 + 1e-9, 0.02), key=sharpness)
     return float(round(fine, 2))
@@ -308,7 +303,7 @@ def _cell_reading(readings: list[Reading]) -> tuple[str, float | None, tuple[str
     """A cell's text from the readings of its pieces of ink, top to bottom and left to right; pieces
     read as guesses (noise inside the cell) are left out when the cell holds anything read better."""
     readings = [r for r in readings if r.text]
-    sure = [r for r in readings if r.mean >= GUESS]
+    sure = [r for r in readings if r.mean >= SETTINGS.ocr_guess]
     if sure:
         readings = sure
     texts = [r.text for r in readings]
@@ -368,7 +363,7 @@ def read_page(page: PageImage, rec: Recogniser) -> OcrPage:
             cx0, ctop, cx1, cbottom = (int(round(v / scale)) for v in cell.bbox)
             region = text_ink[ctop + inset:cbottom - inset, cx0 + inset:cx1 - inset]
             lines = [InkLine(ln.x0 + cx0 + inset, ln.top + ctop + inset, ln.x1 + cx0 + inset, ln.bottom + ctop + inset)
-                     for ln in ink_lines(region, page.dpi, split_gap=CELL_GAP)]
+                     for ln in ink_lines(region, page.dpi, split_gap=SETTINGS.ocr_cell_gap)]
             cell_jobs.append((cell, _Pending(lines, len(crops))))
             crops += [crop(clean, ln) for ln in lines]
     free = ink_lines(outside, page.dpi, split_gap=3.0)
@@ -376,7 +371,7 @@ def read_page(page: PageImage, rec: Recogniser) -> OcrPage:
     crops += [crop(clean, ln) for ln in free]
     readings = rec.read(crops) if crops else []
     texts = [r for r in readings if r.text]
-    if texts and sum(r.mean < GUESS for r in texts) > UNREADABLE * len(texts):
+    if texts and sum(r.mean < SETTINGS.ocr_guess for r in texts) > SETTINGS.ocr_unreadable * len(texts):
         return OcrPage(page.number, width_pt, height_pt, [], [], angle, True, unreadable=True)
 
     second: list[tuple[GCell, np.ndarray]] = []
@@ -384,7 +379,7 @@ def read_page(page: PageImage, rec: Recogniser) -> OcrPage:
         got = readings[job.first:job.first + len(job.lines)]
         text, conf, alts = _cell_reading(got)
         cell.text, cell.confidence, cell.alternatives = text, conf, alts
-        if text and conf is not None and conf < SECOND_READ and len(job.lines) == 1 and is_value_text(text):
+        if text and conf is not None and conf < SETTINGS.ocr_second_read and len(job.lines) == 1 and is_value_text(text):
             ln = job.lines[0]
             tight = crop(np.where(text_ink > 0, 0, 255).astype(np.uint8), ln, max(1, (ln.bottom - ln.top) // 12))
             second.append((cell, tight))
@@ -397,7 +392,7 @@ def read_page(page: PageImage, rec: Recogniser) -> OcrPage:
     lines = []
     for ln, reading in zip(free, readings[line_first:]):
         text = reading.text.strip()
-        if not text or reading.mean < (GUESS if len(text) > 2 else SURE):  # a speck or a smudge read as a character
+        if not text or reading.mean < (SETTINGS.ocr_guess if len(text) > 2 else SETTINGS.ocr_sure):  # a speck or a smudge read as a character
             continue
         lines.append(TextLine(text, ln.x0 * scale, ln.x1 * scale, ln.top * scale, ln.bottom * scale, page.number,
                               (ln.bottom - ln.top) * scale, confidence=reading.confidence))

@@ -23,10 +23,8 @@ from pdfplumber.utils import filter_edges
 from ...values import is_value_text
 from .layout import cell_text
 from .scan import Char
+from ...settings import SETTINGS
 
-SNAP = 3.0  # pdfplumber's default snap/join/intersection tolerance (points)
-MIN_EDGE = 3.0  # shorter rulings are ignored
-SAME_EDGE = 2.0  # cell edges closer than this are one grid line
 
 
 @dataclass
@@ -80,10 +78,10 @@ def close_open_ends(edges: list[dict]) -> list[dict]:
     v = [e for e in edges if e["orientation"] == "v"]
 
     def crossed(x: float, y: float) -> bool:
-        return any(abs(e["top"] - y) <= SNAP and e["x0"] - SNAP <= x <= e["x1"] + SNAP for e in h)
+        return any(abs(e["top"] - y) <= SETTINGS.pdf_snap and e["x0"] - SETTINGS.pdf_snap <= x <= e["x1"] + SETTINGS.pdf_snap for e in h)
 
     def in_table(e: dict) -> bool:
-        return any(e["top"] - SNAP <= g["top"] <= e["bottom"] + SNAP and g["x0"] - SNAP <= e["x0"] <= g["x1"] + SNAP
+        return any(e["top"] - SETTINGS.pdf_snap <= g["top"] <= e["bottom"] + SETTINGS.pdf_snap and g["x0"] - SETTINGS.pdf_snap <= e["x0"] <= g["x1"] + SETTINGS.pdf_snap
                    for g in h)
 
     added = []
@@ -92,12 +90,12 @@ def close_open_ends(edges: list[dict]) -> list[dict]:
         for e in v:
             y = e[end]
             if not crossed(e["x0"], y) and in_table(e):
-                key = next((k for k in open_at if abs(k - y) <= SNAP), y)
+                key = next((k for k in open_at if abs(k - y) <= SETTINGS.pdf_snap), y)
                 open_at.setdefault(key, []).append(e["x0"])
         for y, xs in open_at.items():
             if len(xs) < 2:
                 continue
-            along = [e["x0"] for e in v if abs(e[end] - y) <= SNAP]
+            along = [e["x0"] for e in v if abs(e[end] - y) <= SETTINGS.pdf_snap]
             x0, x1 = min(along + xs), max(along + xs)
             added.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "doctop": y, "width": x1 - x0, "height": 0.0,
                           "orientation": "h", "object_type": "line"})
@@ -118,10 +116,10 @@ class TooManyRulings(Exception):
 
 def find_cell_boxes(edges: list[dict]) -> list[list[tuple[float, float, float, float]]]:
     """pdfplumber's table finder, fed with the rulings a reader can see; raises TooManyRulings."""
-    merged = merge_edges(edges, SNAP, SNAP, SNAP, SNAP)
-    merged = filter_edges(merged, min_length=MIN_EDGE)
-    merged = merge_edges(close_open_ends(merged), SNAP, SNAP, SNAP, SNAP)
-    crossings = edges_to_intersections(merged, SNAP, SNAP)
+    merged = merge_edges(edges, SETTINGS.pdf_snap, SETTINGS.pdf_snap, SETTINGS.pdf_snap, SETTINGS.pdf_snap)
+    merged = filter_edges(merged, min_length=SETTINGS.pdf_min_edge)
+    merged = merge_edges(close_open_ends(merged), SETTINGS.pdf_snap, SETTINGS.pdf_snap, SETTINGS.pdf_snap, SETTINGS.pdf_snap)
+    crossings = edges_to_intersections(merged, SETTINGS.pdf_snap, SETTINGS.pdf_snap)
     if len(crossings) > MAX_CROSSINGS:
         raise TooManyRulings(len(crossings))
     cells = intersections_to_cells(crossings)
@@ -149,8 +147,8 @@ def nearest(bounds: list[float], v: float) -> int:
 
 
 def to_grid(boxes: list[tuple[float, float, float, float]], page: int) -> Grid:
-    xs = _cluster([b[0] for b in boxes] + [b[2] for b in boxes], SAME_EDGE)
-    ys = _cluster([b[1] for b in boxes] + [b[3] for b in boxes], SAME_EDGE)
+    xs = _cluster([b[0] for b in boxes] + [b[2] for b in boxes], SETTINGS.pdf_same_edge)
+    ys = _cluster([b[1] for b in boxes] + [b[3] for b in boxes], SETTINGS.pdf_same_edge)
     covered: set[tuple[int, int]] = set()
     cells: list[GCell] = []
     for x0, top, x1, bottom in sorted(boxes, key=lambda b: (b[1], b[0])):
@@ -236,8 +234,8 @@ def boxes_inside_cells(edges: list[dict]) -> list[dict]:
     for box in boxes:
         x0, top, x1, bottom = box
         for c0, ct, c1, cb in cells:
-            inside = c0 - SNAP <= x0 and x1 <= c1 + SNAP and ct - SNAP <= top and bottom <= cb + SNAP
-            fills = abs(x0 - c0) <= SNAP and abs(x1 - c1) <= SNAP and abs(top - ct) <= SNAP and abs(bottom - cb) <= SNAP
+            inside = c0 - SETTINGS.pdf_snap <= x0 and x1 <= c1 + SETTINGS.pdf_snap and ct - SETTINGS.pdf_snap <= top and bottom <= cb + SETTINGS.pdf_snap
+            fills = abs(x0 - c0) <= SETTINGS.pdf_snap and abs(x1 - c1) <= SETTINGS.pdf_snap and abs(top - ct) <= SETTINGS.pdf_snap and abs(bottom - cb) <= SETTINGS.pdf_snap
             if inside and not fills:
                 inner.add(box)
                 break

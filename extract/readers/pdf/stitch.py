@@ -20,15 +20,14 @@ from ...textnorm import NUMBERING, nfkc
 from ...values import is_value_text
 from .grid import GCell, Grid
 from .layout import join_lines
+from ...settings import SETTINGS
 
-SAME_WIDTH = 8.0  # points: the parts' left and right edges must agree this well
-SAME_COLUMN = 4.0  # points: a boundary of b this close to one of a's is the same boundary
 
 
 def same_table(a: Grid, b: Grid) -> bool:
     ax0, _, ax1, _ = a.bbox
     bx0, _, bx1, _ = b.bbox
-    return abs(ax0 - bx0) <= SAME_WIDTH and abs(ax1 - bx1) <= SAME_WIDTH
+    return abs(ax0 - bx0) <= SETTINGS.pdf_stitch_width and abs(ax1 - bx1) <= SETTINGS.pdf_stitch_width
 
 
 def _numbered(text: str) -> bool:
@@ -63,7 +62,7 @@ def align_columns(a: Grid, b: Grid) -> list[float]:
     mapping = {}
     for x in b.xs:
         near = min(bounds, key=lambda v: abs(v - x))
-        if abs(near - x) <= SAME_COLUMN:
+        if abs(near - x) <= SETTINGS.pdf_stitch_column:
             mapping[x] = near
         else:
             bounds.append(x)

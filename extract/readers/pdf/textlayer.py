@@ -14,15 +14,15 @@ import io
 from ...errors import TOO_LARGE, UNREADABLE_TEXT_LAYER, ExtractError
 from .. import visible
 from .scan import MAX_PAGE_CHARS, MAX_PAGE_OBJECTS, Char, PageScan, bad_char
+from ...settings import SETTINGS
 
-MAX_BAD = 0.01  # share of a page's characters that may be unreadable (a symbol bullet, say)
 FEW = 10  # a page with fewer characters than this and an image is a picture of a page
 
 
 def unreadable(chars: list[Char]) -> bool:
     seen = [c for c in chars if not c.text.isspace()]
     bad = sum(1 for c in seen if bad_char(c))
-    return bad > max(2, MAX_BAD * len(seen))
+    return bad > max(2, SETTINGS.pdf_max_bad * len(seen))
 
 
 def _unseen(c: dict) -> bool:
