@@ -127,3 +127,26 @@ def need_tool(name: str, *alternatives: str) -> str:
 @pytest.fixture
 def soffice_tool() -> str:
     return need_tool("soffice")
+
+
+@pytest.fixture(autouse=True)
+def _every_package_validates(monkeypatch):
+    """The real Frictionless validator checks the package of every run a test makes in-process
+    (``api.run``): a run that finished must leave outputs its own datapackage.json describes truly."""
+    import frictionless
+
+    import extract
+    from extract import api
+
+    original = api.run
+
+    def run(inputs, out="outputs", *args, **kwargs):
+        summary = original(inputs, out, *args, **kwargs)
+        package = Path(out) / "datapackage.json"
+        if package.exists():
+            report = frictionless.validate(str(package))
+            assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+        return summary
+
+    monkeypatch.setattr(api, "run", run)
+    monkeypatch.setattr(extract, "run", run)
