@@ -41,7 +41,7 @@ def complete(values: dict[CellKey, CellValue], extra: list[tuple[str, str]], tem
             spec = template.table(key.table)
             cv = CellValue(key.table, key.row, key.column, None, "", "missing",
                            row_label=spec.row(key.row).label, column_label=spec.column(key.row, key.column).label,
-                           unit=spec.column(key.row, key.column).unit)
+                           unit=spec.column(key.row, key.column).unit, source="")
         out.append(cv)
     for table, row in extra:
         for col in template.row_columns(table, row):

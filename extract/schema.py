@@ -88,7 +88,7 @@ FACTS = Resource("facts", "统计表单元格：每个单元格一行（长表�
     Field("alternatives", "string", "其他可能读法（由优到劣）", "Other readings of run-together digits, best first", False),
     Field("note", "string", "说明", "How the value was read", False),
     Field("in_template", "boolean", "是否为本报告格式的单元格", "False for rows of the other national format printed by the report", False),
-    Field("source", "string", "取值来源：text 文字层或文本，ocr 图像识别", "text (a text layer, markup or text) or ocr (recognised from an image)", False),
+    Field("source", "string", "取值来源：text 文字层或文本，ocr 图像识别；缺失单元格为空", "text (a text layer, markup or text) or ocr (recognised from an image); empty for a missing cell", False),
     Field("confidence", "number", "图像识别置信度（0–1，仅 ocr）", "OCR only: the recogniser's confidence in the cell's text (0–1)", False),
 ), ("report_id", "table", "row", "column"))
 

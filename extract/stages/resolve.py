@@ -230,6 +230,20 @@ def read_line(a: Aligned, template: Template, prose: dict[str, frozenset]) -> Re
             res.candidates = candidates[:1]  # the recognised reading holds (or nothing inside the line checks it)
             _exact_pieces(list(chosen_texts), a.columns, slots, n, res)
             res.status = "ok"
+            if res.invalid:
+                # the recognised text is no value its column admits; one of the recogniser's other readings
+                # may be (24402 12 → 24402.12): the first such, never more than a guess
+                for texts in combos_texts[1:]:
+                    _exact_pieces(list(texts), a.columns, slots, n, res)
+                    if not res.invalid:
+                        res.candidates = [Reading(_exact_pieces(list(texts), a.columns, slots, n, res))] + \
+                            candidates[:1]
+                        res.status = "ambiguous"
+                        res.notes.append("the recognised text is no value its column admits; one of the "
+                                         "recogniser's other readings is, and nothing confirms it")
+                        break
+                else:
+                    _exact_pieces(list(chosen_texts), a.columns, slots, n, res)
         else:
             res.candidates = candidates
             res.status = "ambiguous" if res.placed == "left" else "ok"

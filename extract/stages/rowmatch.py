@@ -8,13 +8,15 @@ inside an alias, 0.6–1.0 by coverage; otherwise a similarity ratio (typos such
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
 from ..settings import SETTINGS
 from ..templates import Column, Row
-from ..textnorm import core, fold, nfkc, segments, split_numbering
+from ..textnorm import Numbering, core, fold, nfkc, segments, split_numbering
 
 
 
@@ -25,6 +27,9 @@ class RowMatch:
     score: float
     fuzzy: bool = False  # found by similarity only (a label with typos or recognition errors)
     folded: bool = False  # found only with recognition confusions folded (了以大开 for 予以公开)
+
+
+_LOST_DOT = re.compile(r"^\s*(\d{1,2})\s+(?=[\u4e00-\u9fff])")
 
 
 @lru_cache(maxsize=4096)
@@ -63,6 +68,10 @@ def score_row(label_segments: list[str], row: Row, group_tails: tuple[str, ...] 
         return 0.0
     leaf = segs[-1]
     numbering, _ = split_numbering(nfkc(leaf))
+    if numbering is None and folded:  # a recogniser may lose a numbering's dot: 3 其他 is 3.其他
+        m = _LOST_DOT.match(nfkc(leaf))
+        if m:
+            numbering, leaf = Numbering("arabic", int(m.group(1)), m.group(1) + "."), leaf[m.end():]
     leaf_core = fold(_core(leaf)) if folded else _core(leaf)
     best = max(_coverage_score(leaf_core, fold(_core(a)) if folded else _core(a), fuzzy) for a in row.labels)
     if best == 0.0:

@@ -22,6 +22,8 @@ furniture, stitching and paragraphs work unchanged.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -315,7 +317,13 @@ def _cell_reading(readings: list[Reading]) -> tuple[str, float | None, tuple[str
     for i, r in enumerate(readings):
         for alt in r.alternatives:
             alternatives.append(join_lines(texts[:i] + [alt] + texts[i + 1:]))
+    gap = _MISSED_POINT.match(text)
+    if gap:  # a decimal point too faint to be recognised leaves a gap: 24402 12 may be 24402.12
+        alternatives.insert(0, f"{gap.group(1)}.{gap.group(2)}")
     return text, conf, tuple(dict.fromkeys(a for a in alternatives if a != text))
+
+
+_MISSED_POINT = re.compile(r"^(\d+)\s+(\d{1,2})$")
 
 
 def _merge_second(first: tuple[str, float | None, tuple[str, ...]], second: Reading) -> tuple[str, float, tuple[str, ...]]:
