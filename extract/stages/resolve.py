@@ -72,8 +72,10 @@ def tokens_of(cells: list[ValueCell]) -> tuple[list[Token], list[ValueCell], boo
             owners.append(vc)
             continue
         if vc.exact and parsed.kind == "text" and (not any(ch.isdigit() for ch in vc.text)
-                                                   or not re.search(r"\s", vc.text.strip())):
-            # words, or one piece of digits the grammar refuses ((53), 1,36,3), in a cell of its own: kept, refused later
+                                                   or not re.search(r"\s", vc.text.strip())
+                                                   or any(parse_value(alt).kind == "number" for alt in vc.alternatives)):
+            # words, or one piece of digits the grammar refuses ((53), 1,36,3), in a cell of its own, or a recognised
+            # cell another reading of which is a number (24402 12 / 24402.12): one token, read or refused later
             tokens.append(Token(vc.text.strip(), separated=True))
             owners.append(vc)
             continue
