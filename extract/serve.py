@@ -8,6 +8,7 @@ facets on the columns people filter by, canned queries, and the link tables of t
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import tempfile
@@ -110,10 +111,30 @@ def serve_command(out: Path, host: str = "127.0.0.1", port: int = 8001, metadata
 
 
 def serve(out: Path, host: str = "127.0.0.1", port: int = 8001) -> int:
-    cmd = serve_command(out, host, port)
-    print(f"Serving {Path(out) / (DATABASE + '.sqlite')} at http://{host}:{port}/{DATABASE} (Ctrl-C stops)",
-          file=sys.stderr)
-    try:
-        return subprocess.call(cmd)
-    except KeyboardInterrupt:
-        return 0
+    """Datasette in a child process that dies with this one (Ctrl-C, ``kill``, even ``kill -9``); the
+    metadata file it reads is removed when it stops."""
+    from .workers import die_with_parent
+
+    with tempfile.TemporaryDirectory(prefix="extract-serve-") as tmp:
+        cmd = serve_command(out, host, port, Path(tmp) / "metadata.json")
+        print(f"Serving {Path(out) / (DATABASE + '.sqlite')} at http://{host}:{port}/{DATABASE} (Ctrl-C stops)",
+              file=sys.stderr)
+        proc = subprocess.Popen(cmd, preexec_fn=die_with_parent)
+
+        def forward(signum, _frame):  # a signal to `extract serve` stops Datasette too
+            if proc.poll() is None:
+                proc.send_signal(signum)
+
+        previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
+        try:
+            code = proc.wait()
+            return 0 if code in (-signal.SIGINT, -signal.SIGTERM, -signal.SIGHUP) else code
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)

@@ -49,6 +49,10 @@ def served(tmp_path_factory):
     yield base, out
     proc.terminate()
     proc.wait(timeout=20)
+    # `extract serve` stopped: Datasette with it, on its port nothing answers any more
+    time.sleep(0.5)
+    with pytest.raises(OSError):
+        urllib.request.urlopen(base + "/reports.json", timeout=2)
 
 
 def browse(url: str) -> str:
