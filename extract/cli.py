@@ -49,11 +49,31 @@ class Display:
             self.last = now
 
 
+_BAD: list[str] = []  # bad option values found while parsing: all are said, not only the first
+
+
 class Parser(argparse.ArgumentParser):
-    """One ``Error:`` line per bad option, and where to look, instead of the usage block."""
+    """One ``Error:`` line per bad option — every one of them — and where to look, instead of the usage block."""
 
     def error(self, message: str):
-        self.exit(2, f"Error: {message}\n(`{self.prog} --help` lists the options)\n")
+        self.exit(2, "".join(f"Error: {m}\n" for m in _BAD + [message]) + f"(`{self.prog} --help` lists the options)\n")
+
+    def parse_args(self, args=None, namespace=None):
+        _BAD.clear()
+        ns, extras = self.parse_known_args(args, namespace)
+        bad = _BAD + [f"unrecognized argument: {x}" for x in extras]
+        if bad:
+            _BAD.clear()
+            self.exit(2, "".join(f"Error: {m}\n" for m in bad) + f"(`{self.prog} --help` lists the options)\n")
+        return ns
+
+
+    def _get_value(self, action, arg_string):
+        try:
+            return super()._get_value(action, arg_string)
+        except argparse.ArgumentError as exc:  # said with the others once all options are read
+            _BAD.append(str(exc))
+            return None
 
 
 def _at_least(kind, low, what: str):

@@ -19,13 +19,13 @@ from .schema import RESOURCES
 DATABASE = "reports"
 
 FACETS = {
-    "reports": ["status", "template", "year", "province", "format"],
+    "reports": ["agency", "status", "template", "year", "province", "format"],
     "facts": ["status", "table", "source"],
     "checks": ["status", "check", "table"],
     "sections": ["section_key"],
     "errors": ["code", "stage"],
-    "panel": ["year", "template", "province"],
-    "problems": ["status", "check_id", "year"],
+    "panel": ["agency", "year", "template", "province"],
+    "problems": ["agency", "status", "check_id", "year"],
 }
 
 LABELS = {"reports": "title", "facts": "fact_id", "checks": "check_id"}

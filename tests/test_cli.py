@@ -106,6 +106,13 @@ def test_each_bad_option_gets_its_own_message_without_the_usage_block(tmp_path):
         assert proc.returncode == 2
         assert proc.stderr.startswith(f"Error: {want}"), proc.stderr
         assert "usage:" not in proc.stderr
+    # several bad options at once: a line for each
+    proc = run("run", str(tmp_path), "-j", "0", "--timeout", "soon", "--bogus")
+    assert proc.returncode == 2
+    lines = proc.stderr.splitlines()
+    assert lines[:3] == ["Error: argument -j/--jobs: 0 is too small; give at least 1 worker",
+                         "Error: argument --timeout: 'soon' is not a number; give a time limit in seconds, at least 0.1",
+                         "Error: unrecognized argument: --bogus"], proc.stderr
 
 
 def test_a_web_address_is_answered_with_download_it_first():

@@ -46,7 +46,8 @@ def request_outcomes_sql() -> str:
             + ", ".join(outcomes) +
             f", {_total('results_total')} AS answered, {_total('carried_forward')} AS carried_forward, "
             '"appeals.review.total" AS reviews, "appeals.suit_direct.total" + "appeals.suit_after_review.total" AS lawsuits '
-            "FROM panel p ORDER BY p.agency_id, p.year")
+            # a report with no value (a blank form, a report whose tables were not read) has no outcomes
+            "FROM panel p JOIN reports r USING (report_id) WHERE r.status <> 'failed' ORDER BY p.agency_id, p.year")
 
 
 def write_duckdb(folder: Path, path: Path) -> None:
