@@ -8,8 +8,9 @@ whichever executor read the files, so the outputs are the same byte for byte.
 to a cluster; on each cluster worker a batch runs through the same pool (one process per batch,
 forked from a forkserver that has the pipeline imported), so the per-file time and memory limits,
 and a crash that takes only the file's process with it, behave as they do locally. A batch whose
-cluster worker is lost is retried once on another; lost twice, its files become ``worker_crash``
-rows. At most a few batches per cluster thread are in flight, so the driver's memory does not grow
+cluster worker is lost is run again on another (the scheduler reschedules it; dask's
+``distributed.scheduler.allowed-failures``, 3 by default, bounds how often; an exception the batch
+raises is retried once); lost more often, its files become ``worker_crash`` rows. At most a few batches per cluster thread are in flight, so the driver's memory does not grow
 with the number of files (nor, with ``ship_bytes``, with their sizes).
 """
 from __future__ import annotations
@@ -72,7 +73,7 @@ def run_batch(tasks: list[Task], limits: Limits, fn: Callable[[str, str], object
 def _lost(task: Task, why: str) -> FileResult:
     res = FileResult(task.source_path)
     res.errors.append(ErrorRecord(task.source_path, "limits", WORKER_CRASH,
-                                  f"the cluster lost the worker reading this file twice ({why}); the file may "
+                                  f"the cluster lost the workers reading this file ({why}); the file may "
                                   "need more memory than a cluster worker has"))
     return res
 

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from distributed import Client, LocalCluster
@@ -84,3 +85,31 @@ def test_a_scheduler_that_is_not_there_is_a_clear_error(tmp_path):
     assert "cannot reach the dask scheduler at tcp://127.0.0.1:9" in done.stderr
     missing = subprocess.run(cmd[:-2], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2 and "--executor dask needs --scheduler ADDRESS" in missing.stderr
+
+
+def test_a_lost_cluster_worker_costs_a_retry_then_an_errors_row(tmp_path):
+    """A worker killed under a file: the file is read again on another worker (the outputs are what the
+    local pool writes); a file that kills every worker it meets becomes a worker_crash row, the rest read."""
+    import dask
+
+    from cluster_helpers import kill_marker, worker_killing_reader
+
+    corpus = make_corpus(tmp_path / "in", 3)
+    shutil.copy(CORPUS / "pingtan-2022.txt", corpus / "kill-once.txt")
+    shutil.copy(CORPUS / "zhangzhou-erqing-2019.txt", corpus / "kill-always.txt")
+    with dask.config.set({"distributed.scheduler.allowed-failures": 2}), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                         dashboard_address=None, memory_limit="4GiB") as c, Client(c) as client:
+        summary = api.run([corpus], tmp_path / "dask", executor=DaskExecutor(client, batch=1, fn=worker_killing_reader))
+    for name in ("kill-once.txt", "kill-always.txt"):
+        Path(kill_marker(corpus / name)).unlink(missing_ok=True)
+    errors = (tmp_path / "dask" / "errors.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert [line for line in errors[1:] if "worker_crash" in line and "kill-always.txt" in line], errors
+    assert not [line for line in errors[1:] if "kill-once.txt" in line], errors
+    # everything else as the local pool reads it
+    (corpus / "kill-always.txt").unlink()
+    local = api.run([corpus], tmp_path / "local", jobs=1)
+    assert summary.errors == local.errors + 1
+    reports = lambda out: sorted(line.split(",", 2)[1] for line in  # noqa: E731
+                                 (out / "reports.csv").read_text(encoding="utf-8-sig").splitlines()[1:])
+    assert reports(tmp_path / "dask") == reports(tmp_path / "local")
