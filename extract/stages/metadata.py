@@ -75,6 +75,14 @@ _YEAR_ONLY = re.compile(rf"^(?:(?:19|20)\d{{2}}|{_CN_YEAR}{{4}})\s*年\s*度?$")
 _QUOTES = re.compile(r"^[《〈「“\"]+|[》〉」”\"]+$")
 
 
+def _title_in(words: str) -> re.Match | None:
+    """The report's words in a line that can be a title: no sentence before them (本报告根据《条例》编制。)."""
+    m = _REPORT_WORDS.search(words[:80])
+    if m is None or re.search(r"[。；;！？]|根据|依据|按照", words[:m.start()]) or "条例" in m.group(0):
+        return None
+    return m
+
+
 def find_title(doc: Document) -> str:
     prop = doc.properties.get("title", "")
     if prop and _REPORT_WORDS.search(squash(prop)):
@@ -84,15 +92,22 @@ def find_title(doc: Document) -> str:
     paras = _paragraphs(doc)[:8]
     for i, p in enumerate(paras):
         words = _QUOTES.sub("", _line(p))
-        m = _REPORT_WORDS.search(words[:80])
-        if not m:
+        m = _title_in(words)
+        below = _QUOTES.sub("", _line(paras[i + 1])) if i + 1 < len(paras) else ""
+        if m is None and below and len(below) <= 30:
+            # a title wrapped onto the next line (…年度报 / 告)
+            joined = _title_in(words + below)
+            if joined is not None and joined.end() > len(words):
+                words, m = words + below, joined
+        if m is None:
             continue
         title = words[: m.end()]
         # a title split over two lines: the agency, or the year, on the line above
         above = _QUOTES.sub("", _line(paras[i - 1])) if i > 0 else ""
         if above and len(above) <= 30 and not _REPORT_WORDS.search(above) and (
                 _YEAR_ONLY.match(above) or re.match(r"^(?:19|20)\d{2}", title)
-                or not _YEAR_IN_TITLE.search(title)) and not _DATE_LINE.match(nfkc(above)):
+                or not _YEAR_IN_TITLE.search(title)) and not _DATE_LINE.match(nfkc(above)) \
+                and not re.search(r"[。；;！？]", above):
             title = above + title
         return title
     return _QUOTES.sub("", squash(prop))
