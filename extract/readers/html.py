@@ -501,8 +501,8 @@ def html_blocks(text: str, hints: Hints = NO_HINTS) -> tuple[list, dict[str, str
 
 def _html_blocks(text: str, hints: Hints) -> tuple[list, dict[str, str], list[str]]:
     notes: list[str] = []
+    sheet = css.page_sheet(text)  # before long attributes go: a data: style sheet may be long
     text = bound_markup(text)
-    sheet = css.page_sheet(text)
     kinds = css.page_hiding(text, sheet)
     hides = bool(kinds)
     text = simplify_markup(text, sheet, kinds)

@@ -274,8 +274,9 @@ class Looks:
     """Whether a run's text can be seen, from its run properties resolved as Word does: document
     defaults, then the table's style, the paragraph's style and the run's character style (each
     with its ``basedOn`` chain), then the run's own properties. Hidden (``w:vanish``), under 1 pt,
-    or in the colour of its background (run shading, the paragraph's, the cell's, the table's,
-    the page's, else white paper) is not seen."""
+    squashed (``w:w`` under ``MIN_SCALE`` per cent), raised or lowered off its line (``w:position``
+    more than ``MAX_RAISE`` times its size), or in the colour of its background (run shading, the
+    paragraph's, the cell's, the table's, the page's, else white paper) is not seen."""
 
     def __init__(self, styles=None, theme=None, document=None):
         self.theme = dict(THEME_DEFAULTS)
@@ -330,16 +331,17 @@ class Looks:
         el = rpr.find(w("color"))
         if el is not None:
             look["colour"] = self.colour(el)
-        sz = _val(rpr, "sz")
-        if sz is not None:
-            try:
-                look["size"] = float(sz)
-            except ValueError:
-                pass
+        for tag, key in (("sz", "size"), ("position", "position"), ("w", "scale")):
+            value = _val(rpr, tag)
+            if value is not None:
+                try:
+                    look[key] = float(value.rstrip("%"))
+                except ValueError:
+                    pass
         fill = _fill(rpr)
         highlight = _val(rpr, "highlight")
         if highlight and highlight != "none":
-            fill = visible.NAMED.get(highlight.lower(), fill)
+            fill = HIGHLIGHTS.get(highlight.lower(), fill)
         if fill is not None:
             look["fill"] = fill
         return look
@@ -379,13 +381,43 @@ class Looks:
             look = {**base, **self.style(_val(rpr, "rStyle") or default_char)[0], **self.run_look(rpr)}
             if look.get("vanish"):
                 return True
-            if look.get("size") is not None and look["size"] < 2 * visible.MIN_PT:  # half-points
+            size = look.get("size")
+            if size is not None and size < 2 * visible.MIN_PT:  # half-points
+                return True
+            if look.get("scale") is not None and look["scale"] < MIN_SCALE:
+                return True
+            if abs(look.get("position") or 0) > MAX_RAISE * (size if size is not None and size > 0 else 20):
+                return True
+            if rpr is not None and _squeezed(r, rpr, size if size is not None and size > 0 else 20):
                 return True
             colour = look.get("colour")
             return isinstance(colour, tuple) and visible.same_colour(colour, look.get("fill") or behind)
 
         return hidden
 
+
+def _squeezed(r, rpr, size: float) -> bool:
+    """A run fitted (``w:fitText``) into less than ``MIN_SCALE`` per cent of its width (about half
+    an em a character, in twips: ten times the size in half-points)."""
+    fit = rpr.find(w("fitText"))
+    if fit is None:
+        return False
+    try:
+        width = float(fit.get(w("val"), ""))
+    except ValueError:
+        return False
+    chars = sum(len(t.text or "") for t in r.iter(w("t")))
+    return chars > 0 and width < MIN_SCALE / 100 * 5 * size * chars
+
+
+# the colours of Word's highlighter (ST_HighlightColor), by name in lower case
+HIGHLIGHTS = {"black": (0, 0, 0), "blue": (0, 0, 255), "cyan": (0, 255, 255), "green": (0, 255, 0),
+              "magenta": (255, 0, 255), "red": (255, 0, 0), "yellow": (255, 255, 0), "white": (255, 255, 255),
+              "darkblue": (0, 0, 128), "darkcyan": (0, 128, 128), "darkgreen": (0, 128, 0),
+              "darkmagenta": (128, 0, 128), "darkred": (128, 0, 0), "darkyellow": (128, 128, 0),
+              "darkgray": (128, 128, 128), "lightgray": (192, 192, 192)}
+MIN_SCALE = 20  # per cent of a character's width (``w:w``): narrower, a digit is a hairline
+MAX_RAISE = 2  # a run raised or lowered (``w:position``, half-points) by more than twice its size has left its line
 
 THEME_DEFAULTS = {"dark1": visible.BLACK, "text1": visible.BLACK, "light1": visible.WHITE, "background1": visible.WHITE}
 _THEME_NAMES = {"dk1": ("dark1", "text1"), "lt1": ("light1", "background1"), "dk2": ("dark2", "text2"),

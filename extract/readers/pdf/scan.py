@@ -13,6 +13,8 @@ and pdfminer's characters (the second text source) line up with PDFium's.
   Characters a person never sees are left out (``Unseen``): text in render mode 3 or 7
   (invisible), transparent, under 1 pt, in the colour of what is painted behind it (white on the
   white page), clipped away by its clip path, or covered by an opaque filled box painted after it.
+  Text drawn after text in a clipping render mode (4–7: the glyphs' outlines become the clip path,
+  which PDFium does not tell through its API) is kept only where PDFium paints it (``Painted``).
 - ``upright``: a page turned by /Rotate is given as it is displayed.
 - ``scan_rulings``: the page's drawn lines as pdfplumber edge dicts. Only what a reader can
   see counts: stroked segments in a visible colour, and filled rectangles that are not
@@ -71,6 +73,9 @@ class PageScan:
     images: int = 0
     source: str = "pdfium"  # where the characters came from: pdfium or pdfminer
     overfull: str = ""  # what a page too full to read holds ("600,599 characters"); none of it is read
+    # boxes (x0, x1, top, bottom; the page as drawn, before any /Rotate) of the characters left out
+    # as unseen: the second text source, which cannot tell, leaves out what it finds there
+    unseen: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
 SYMBOL_FONT = range(0xF020, 0xF100)  # where a symbol font (Symbol, Wingdings) puts its glyphs: bullets, boxes
@@ -127,7 +132,8 @@ def _text_object_fn():
 _TEXT_OBJECT = _text_object_fn()
 
 
-def scan_chars(page, textpage, objects: "Objects | None" = None) -> list[Char]:
+def scan_chars(page, textpage, objects: "Objects | None" = None,
+               unseen_boxes: list | None = None) -> list[Char]:
     left, top = _box(page)
     tp = textpage.raw
     unseen = Unseen(objects) if objects is not None else None
@@ -163,6 +169,8 @@ def scan_chars(page, textpage, objects: "Objects | None" = None) -> list[Char]:
         if size > 0 and (x1 - x0 > 2.5 * size + 2 or b - t > 2.5 * size + 2):
             x0, x1, t, b = _fallback_box(tp, i, size, left, top)
         if unseen is not None and unseen.hidden(_TEXT_OBJECT(tp, i), x0, x1, t, b, size):
+            if unseen_boxes is not None:
+                unseen_boxes.append((x0, x1, t, b))
             continue
         baseline = top - oy.value if C.FPDFText_GetCharOrigin(tp, i, ox, oy) else None
         out.append(Char(text, x0, x1, t, b, b - t, unmapped, baseline))
@@ -324,6 +332,10 @@ class Objects:
     boxes: list[Box] = field(default_factory=list)
     count: int = 0  # objects walked
     crop: tuple[float, float, float, float] | None = None  # the part of the page a viewer shows
+    # text objects drawn after the first text in a clipping render mode (4-7), which may clip them
+    # away: by handle, the object (to recolour it) and its fill and stroke colours
+    after_text_clip: dict[int, tuple[object, tuple | None, tuple | None]] = field(default_factory=dict)
+    painted: "Painted | None" = None  # where those objects' glyphs are painted (see ``Painted``)
 
 
 MAX_PAGE_OBJECTS = 200_000  # drawing objects on one page; a printed page of a report has a few thousand
@@ -412,6 +424,7 @@ def scan_objects(page, layers=None) -> Objects:
     crop = page.get_cropbox()
     out.crop = (crop[0] - left, top - crop[3], crop[2] - left, top - crop[1])
     seq = 0
+    text_clip = False
     identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     # a stack of [parent, count, get, outer matrix, depth, next index, hidden]: children are taken in order
     stack = [[page.raw, C.FPDFPage_CountObjects, C.FPDFPage_GetObject, identity, 0, 0, False]]
@@ -439,10 +452,14 @@ def scan_objects(page, layers=None) -> Objects:
             if box is not None:
                 out.boxes.append(box)
         elif kind == C.FPDF_PAGEOBJ_TEXT:
-            out.texts[_handle(obj)] = TextLook(seq, C.FPDFTextObj_GetTextRenderMode(obj),
-                                               _rgba(obj, C.FPDFPageObj_GetFillColor),
-                                               _rgba(obj, C.FPDFPageObj_GetStrokeColor), _clip_box(obj, outer, left, top),
-                                               hidden)
+            look = TextLook(seq, C.FPDFTextObj_GetTextRenderMode(obj), _rgba(obj, C.FPDFPageObj_GetFillColor),
+                            _rgba(obj, C.FPDFPageObj_GetStrokeColor), _clip_box(obj, outer, left, top), hidden)
+            handle = _handle(obj)
+            out.texts[handle] = look
+            if text_clip and look.paints():
+                out.after_text_clip[handle] = (obj, look.fill, look.stroke)
+            if look.mode in CLIP_MODES:
+                text_clip = True  # from here on a text clip may be in force (PDFium keeps it apart from paths)
         elif kind == C.FPDF_PAGEOBJ_IMAGE:
             out.images += 0 if hidden else 1
         elif kind == C.FPDF_PAGEOBJ_FORM and depth < 8:
@@ -460,6 +477,7 @@ def scan_rulings(page) -> tuple[list[dict], int]:
 
 BAND = 20.0  # points: boxes are looked up by the horizontal bands they cross
 INVISIBLE_MODES = (3, 7)  # FPDF_TEXTRENDERMODE_INVISIBLE, _CLIP
+CLIP_MODES = (4, 5, 6, 7)  # the glyphs' outlines are added to the clip path (4-6 also paint as 0-2)
 STROKE_MODES = (1, 5)  # stroke only (with or without clip)
 FILL_STROKE_MODES = (2, 6)
 
@@ -477,6 +495,7 @@ class Unseen:
             on_white = all(visible.same_colour(rgb, visible.WHITE) for rgb in rgbs)
             self.texts[handle] = (look.seq, never, look.clip, rgbs, on_white)
         self.crop = objects.crop
+        self.painted = objects.painted
         self.bands: dict[int, list[Box]] = {}
         for box in objects.boxes:
             for band in range(int(box.top // BAND), int(box.bottom // BAND) + 1):
@@ -500,6 +519,8 @@ class Unseen:
             c0, ct, c1, cb = clip
             if not (c0 - 0.5 <= cx <= c1 + 0.5 and ct - 0.5 <= cy <= cb + 0.5):
                 return True
+        if self.painted is not None and self.painted.unpainted(handle, x0, x1, top, bottom):
+            return True
         boxes = self.bands.get(int(cy // BAND))
         if not boxes:
             return on_white
@@ -516,6 +537,78 @@ class Unseen:
                 if covered >= 0.8 * area:
                     return True
         return all(visible.same_colour(rgb, behind) for rgb in rgbs)
+
+
+MAX_PIXELS = 6_000_000  # a page rendered to find where clipped text is painted (A4 at 2x: 2 million)
+RENDER_SCALE = 2.0
+RED, BLUE = (255, 0, 0, 255), (0, 0, 255, 255)
+
+
+class Painted:
+    """Where the text objects drawn after a text clip are painted, as PDFium renders the page.
+
+    Text in a clipping render mode (4-7) adds its glyphs' outlines to the clip path at ``ET``; what
+    is drawn after it (until the graphics state is restored, which PDFium's objects do not tell) is
+    painted only inside them: a decoy drawn after invisible clip text far off the page is painted
+    nowhere. PDFium's API gives a clip path's paths, not its text, so the page is rendered twice
+    with those objects filled and stroked red and then blue: where the two differ, they are painted.
+    A character with no differing pixel in its box is not seen (clipped away or painted over)."""
+
+    def __init__(self, page, objects: "Objects"):
+        import numpy as np
+
+        self.handles = set(objects.after_text_clip)
+        width, height = C.FPDF_GetPageWidthF(page.raw), C.FPDF_GetPageHeightF(page.raw)
+        scale = min(RENDER_SCALE, (MAX_PIXELS / max(width * height, 1.0)) ** 0.5)
+        self.size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        self.page = page
+        self.left, self.top = _box(page)
+        renders = []
+        try:
+            for colour in (RED, BLUE):
+                for obj, _, _ in objects.after_text_clip.values():
+                    C.FPDFPageObj_SetFillColor(obj, *colour)
+                    C.FPDFPageObj_SetStrokeColor(obj, *colour)
+                renders.append(self._render(np))
+        finally:
+            for obj, fill, stroke in objects.after_text_clip.values():  # as they were
+                if fill is not None:
+                    C.FPDFPageObj_SetFillColor(obj, *fill)
+                if stroke is not None:
+                    C.FPDFPageObj_SetStrokeColor(obj, *stroke)
+        self.diff = (renders[0] != renders[1]).any(axis=2)
+
+    def _render(self, np):
+        w, h = self.size
+        bitmap = C.FPDFBitmap_Create(w, h, 0)
+        if not bitmap:
+            raise MemoryError("no bitmap")
+        try:
+            C.FPDFBitmap_FillRect(bitmap, 0, 0, w, h, 0xFFFFFFFF)
+            C.FPDF_RenderPageBitmap(bitmap, self.page.raw, 0, 0, w, h, 0, 0)
+            stride = C.FPDFBitmap_GetStride(bitmap)
+            buf = ctypes.cast(C.FPDFBitmap_GetBuffer(bitmap), ctypes.POINTER(ctypes.c_ubyte * (stride * h))).contents
+            return np.frombuffer(buf, dtype=np.uint8).reshape(h, stride)[:, : w * 4].reshape(h, w, 4)[:, :, :3].copy()
+        finally:
+            C.FPDFBitmap_Destroy(bitmap)
+
+    def _device(self, x: float, y: float) -> tuple[int, int]:
+        """Page space (from the MediaBox's top left, y down) → the rendered bitmap's pixel."""
+        dx, dy = ctypes.c_int(), ctypes.c_int()
+        C.FPDF_PageToDevice(self.page.raw, 0, 0, self.size[0], self.size[1], 0, x + self.left, self.top - y, dx, dy)
+        return dx.value, dy.value
+
+    def unpainted(self, handle: int | None, x0: float, x1: float, top: float, bottom: float) -> bool:
+        if handle not in self.handles:
+            return False
+        inset = 0.15 * (x1 - x0)  # the middle of its box: a neighbour's ink may reach into the edges
+        (ax, ay), (bx, by) = self._device(x0 + inset, top), self._device(x1 - inset, bottom)
+        c0, c1, r0, r1 = min(ax, bx), max(ax, bx), min(ay, by), max(ay, by)
+        w, h = self.size
+        if c1 - c0 < 2 or r1 - r0 < 2:
+            # too small to tell at this scale: on the page, it is seen; off the rendered page, it is not
+            return not (0 <= c1 and c0 < w and 0 <= r1 and r0 < h)
+        return not self.diff[max(0, r0 - 1): max(0, r1 + 1), max(0, c0 - 1): max(0, c1 + 1)].any()
 
 
 def _turn(rotation: int, width: float, height: float):
@@ -550,7 +643,7 @@ def upright(scan: PageScan, rotation: int) -> PageScan:
         bottom = max(ay, by) if orientation == "v" else y
         edges.append(_edge(x, y, x1, bottom, orientation))
     width, height = (scan.height, scan.width) if rotation % 180 else (scan.width, scan.height)
-    return PageScan(scan.number, width, height, chars, edges, scan.images, scan.source, scan.overfull)
+    return PageScan(scan.number, width, height, chars, edges, scan.images, scan.source, scan.overfull, scan.unseen)
 
 
 def scan_page(pdf: pdfium.PdfDocument, index: int, layers=None) -> PageScan:
@@ -571,10 +664,16 @@ def scan_page(pdf: pdfium.PdfDocument, index: int, layers=None) -> PageScan:
                 overfull = f"{count:,} characters"
             else:
                 overfull = ""
-            chars = [] if overfull else scan_chars(page, textpage, objects)
+            if objects.after_text_clip and not overfull:
+                try:
+                    objects.painted = Painted(page, objects)
+                except (MemoryError, ValueError, OSError):  # pragma: no cover - not rendered: the clip is not known
+                    objects.painted = None
+            unseen: list[tuple[float, float, float, float]] = []
+            chars = [] if overfull else scan_chars(page, textpage, objects, unseen)
         finally:
             textpage.close()
         edges, images = objects.edges, objects.images
     finally:
         page.close()
-    return upright(PageScan(index + 1, width, height, chars, edges, images, overfull=overfull), rotation)
+    return upright(PageScan(index + 1, width, height, chars, edges, images, overfull=overfull, unseen=unseen), rotation)

@@ -45,16 +45,34 @@ def _unseen(c: dict) -> bool:
     return visible.same_colour(tuple(round(255 * v) for v in rgb), visible.WHITE)
 
 
-def pdfminer_chars(data: bytes, number: int) -> list[Char]:
+def pdfminer_chars(data: bytes, number: int,
+                   unseen: list[tuple[float, float, float, float]] | None = None) -> list[Char]:
     """The page's characters as pdfminer reads them (the second text source), those a person does
-    not see left out."""
+    not see left out: pdfminer tells neither render modes nor clipping, so a character where PDFium
+    found one it left out as unseen (``unseen``: boxes x0, x1, top, bottom) is left out too."""
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(data), pages=[number]) as pdf:
         page = pdf.pages[0]
         x_off, top_off = float(page.mediabox[0]), 0.0
-        return [Char(c["text"], c["x0"] - x_off, c["x1"] - x_off, c["top"] - top_off, c["bottom"] - top_off,
-                     c["bottom"] - c["top"]) for c in page.chars if not _unseen(c)]
+        chars = [Char(c["text"], c["x0"] - x_off, c["x1"] - x_off, c["top"] - top_off, c["bottom"] - top_off,
+                      c["bottom"] - c["top"]) for c in page.chars if not _unseen(c)]
+    if not unseen:
+        return chars
+    bands: dict[int, list[tuple[float, float, float, float]]] = {}
+    for box in unseen:
+        for band in range(int(box[2] // BAND), int(box[3] // BAND) + 1):
+            bands.setdefault(band, []).append(box)
+
+    def left_out(c: Char) -> bool:
+        cx, cy = c.cx, c.cy
+        return any(x0 - 0.5 <= cx <= x1 + 0.5 and t - 0.5 <= cy <= b + 0.5
+                   for x0, x1, t, b in bands.get(int(cy // BAND), ()))
+
+    return [c for c in chars if not left_out(c)]
+
+
+BAND = 20.0  # points: unseen boxes are looked up by the horizontal bands they cross
 
 
 def _picture(s: PageScan) -> bool:
@@ -86,7 +104,7 @@ def check(scans: list[PageScan], data: bytes) -> tuple[list[str], list[int]]:
         if s.number in pictures or not unreadable(s.chars):
             continue
         try:
-            other = pdfminer_chars(data, s.number)
+            other = pdfminer_chars(data, s.number, s.unseen)
         except Exception:  # noqa: BLE001 - a second source that fails is just not better
             other = []
         if other and not unreadable(other):
