@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.html:
             with open(args.html, "w", encoding="utf-8") as fh:
                 fh.write(render_html(ins))
-            print(f"Inspection page written to {args.html}")
+            print(f"Inspection page written to {api._display(args.html)}")
         return 0
     if args.command == "serve":
         from .serve import serve

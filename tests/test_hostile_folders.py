@@ -82,6 +82,10 @@ def test_a_file_name_with_invalid_utf8_bytes_is_read_and_every_writer_copes(tmp_
     assert sorted(r[0] for r in con.execute("select source_path from reports")) == ["bad\ufffd.txt", good.name]
     con.close()
     assert load(out2).reports.source_path.tolist() == list(reports.source_path)
+    # extract inspect, in the terminal and as a page, both named with invalid bytes
+    assert cli.main(["inspect", os.fsdecode(bad_name), "--html", os.fsdecode(weird + b"page.html")]) == 0
+    assert "bad\ufffd.txt" in capsys.readouterr().out
+    assert "<h1>bad\ufffd.txt</h1>" in Path(os.fsdecode(weird + b"page.html")).read_text(encoding="utf-8")
     # an output folder whose own name is not UTF-8 is refused up front (the writers need UTF-8 paths)
     assert cli.main(["run", str(src), "--out", os.fsdecode(weird + b"out"), "--quiet"]) == 1
     assert "not valid UTF-8" in capsys.readouterr().err
