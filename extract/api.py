@@ -28,10 +28,10 @@ from typing import Callable, Iterable
 
 from .cache import Cache
 from .errors import CACHE_LOST, DUPLICATE, FILE_TOO_LARGE, NOT_A_FILE, SYMLINK_SKIPPED, UNREADABLE_FOLDER
-from .packing import BadPacked, Packed, relocated, unpack
+from .packing import MAGIC, BadPacked, Packed, relocated, unpack, verify
 from .results import FileResult
 from .stages.corpus import duplicate_groups, linked, predecessors
-from .tasks import MAX_FILE_MB, Outcome, error_outcome, outcome, run_file
+from .tasks import MAX_FILE_MB, Outcome, error_outcome, meta_of, outcome, run_file
 from .workers import Limits, PoolStats, Task, run_tasks
 from .writers import LockError, OutputLock, RecoveryError, recover
 
@@ -108,11 +108,12 @@ class Summary:
                 (f", {n(self.same_report, 'second copy', 'second copies')} of a report" if self.same_report else "") +
                 (f", {self.skipped} skipped" if self.skipped else "") +
                 (f" (largest worker {self.worker_peak_mb:.0f} MB)" if self.worker_peak_mb else "") +
-                f"; {self.seconds:.1f} s. Outputs in {self.out}/")
+                f"; {self.seconds:.1f} s. Outputs in {_display(str(self.out))}/")
 
     def as_dict(self) -> dict:
-        return {k: (str(v) if isinstance(v, Path) else [str(x) for x in v] if k == "written" else v)
-                for k, v in self.__dict__.items()}
+        """The summary as JSON-able data (paths as text any writer holds)."""
+        return {k: (_display(str(v)) if isinstance(v, Path) else [_display(str(x)) for x in v] if k == "written"
+                    else v) for k, v in self.__dict__.items()}
 
 
 # ------------------------------------------------------------------ 1. discover
@@ -196,6 +197,21 @@ def _check_out(out: Path, inputs: list) -> None:
                                "folder outside the reports (e.g. --out outputs)")
 
 
+def _own_folder(path: Path) -> Path:
+    """A folder this tool keeps (``OUT/.cache`` and the folders in it), made a real folder: a link planted
+    in its place is removed, never followed (its target could be any folder: old cache versions are
+    deleted, entries written)."""
+    if path.is_symlink():
+        path.unlink()
+    try:
+        path.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise RunError(f"cannot make the folder {_display(str(path))}: {exc.strerror or exc}") from exc
+    if path.is_symlink() or not path.is_dir():
+        raise RunError(f"{_display(str(path))} is not a folder this tool made; remove it and run again")
+    return path
+
+
 def warm_up(cache_dir: Path | None = None) -> None:
     """Load what every worker needs (jieba's dictionary, the gazetteer) once, before the workers fork;
     jieba keeps its dictionary cache in ``cache_dir`` rather than the system's temp."""
@@ -257,6 +273,11 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
         if not Path(raw).exists():
             raise FileNotFoundError(f"input not found: {raw}")
     _check_out(out, inputs)
+    try:
+        str(out).encode("utf-8")
+    except UnicodeEncodeError:  # Parquet, DuckDB and SQLite take only UTF-8 paths
+        raise RunError(f"the output folder's name {_display(str(out))!r} is not valid UTF-8, which the writers "
+                       "need: choose another output folder") from None
     items = discover(inputs, exclude=out, follow_symlinks=follow_symlinks, include=tuple(include),
                      skip=tuple(exclude))
     try:
@@ -278,19 +299,21 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
             recover(out)
         except RecoveryError as exc:
             raise RunError(str(exc)) from exc
-        root = Path(cache_dir) if cache_dir is not None else out / ".cache"
-        scratch = (out / ".cache" / "tmp").resolve()  # the workers' temporary files (LibreOffice, OCR models)
-        scratch.mkdir(parents=True, exist_ok=True)
-        cache = Cache(root / "results")
+        own = _own_folder(out / ".cache")
+        root = own if cache_dir is None else Path(cache_dir)
+        root.mkdir(parents=True, exist_ok=True)
+        scratch = _own_folder(own / "tmp").resolve()  # the workers' temporary files (LibreOffice, OCR models)
+        _own_folder(root / "jieba")
+        cache = Cache(_own_folder(root / "results"))
         summary = Summary(out, files=len(items))
         digests, metas, fresh = _read_all(items, cache, force, jobs, timeout, memory_mb, progress, scratch, root,
                                           summary, executor)
         writer = _write_all(out, items, digests, metas, fresh, cache, summary)
+        committed = True  # the new set is in place: an interrupt from here on says so
         try:
             cache.save_index()
         except OSError:
             pass
-        committed = True
     except Interrupted:
         raise
     except KeyboardInterrupt as exc:
@@ -325,10 +348,13 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
             continue
         if st is not None:
             stats[i] = st
-            hit = None if force else cache.known(str(item.path), st)
-            if hit is not None:
-                digests[i], metas[i] = hit
-                continue
+            digest = None if force else cache.known(str(item.path), st)
+            if digest is not None:
+                p = _kept(cache, digest)
+                if p is not None:  # the entry is whole: its meta is taken from it, not from the index
+                    digests[i], metas[i] = digest, dict(meta_of(p), source_path=item.source_path)
+                    continue
+                cache.forget(str(item.path))  # a damaged entry counts as absent: the file is read again
         todo.append(Task(i, str(item.path), item.source_path))
     state = Progress(total=len([x for x in items if x.skip is None]))
     state.cached = state.done = state.total - len(todo)
@@ -353,8 +379,7 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
     for index, got in results:
         o = got if isinstance(got, Outcome) else outcome(got)  # a limit or crash the parent recorded
         digests[index], metas[index] = o.digest, o.meta
-        if o.digest and o.meta.get("cacheable"):
-            cache.put(o.digest, o.blob)
+        if o.digest and o.meta.get("cacheable") and cache.put(o.digest, o.blob):
             cache.remember(str(items[index].path), stats.get(index), o.digest, o.meta)
         else:
             fresh[index] = o.blob
@@ -364,6 +389,24 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
             progress(state, None)
     summary.worker_peak_mb = pool.peak_mb
     return digests, metas, fresh
+
+
+def _kept(cache: Cache, digest: str) -> Packed | None:
+    """The cache's entry for ``digest`` when it is whole and a result this tool keeps; a damaged entry
+    (a flipped byte, truncated, garbage, or content of the wrong kind) is removed and None returned."""
+    blob = cache.get(digest)
+    if blob is None:
+        return None
+    try:
+        p = unpack(blob)  # proves the bytes whole against their checksum
+        checksum = blob[len(MAGIC):len(MAGIC) + 64]
+        if (digest, checksum) not in cache.checked:  # the same bytes are checked once a run
+            verify(p, digest)
+            cache.checked.add((digest, checksum))
+        return p
+    except BadPacked:
+        cache.drop(digest)
+        return None
 
 
 def _rank(meta: dict) -> tuple:
@@ -385,14 +428,13 @@ def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: S
     def packed(i: int) -> Packed | None:
         if i in kept:
             return kept[i]
-        blob = fresh.get(i) or (cache.get(digests[i]) if digests[i] else None)
-        if blob is None:
-            return None
-        try:
-            p = relocated(unpack(blob), items[i].source_path)
-        except BadPacked:
-            cache.drop(digests[i])
-            return None
+        if i in fresh:
+            p = unpack(fresh[i])
+        else:
+            p = _kept(cache, digests[i]) if digests[i] else None  # checked again: it may have changed since
+            if p is None:
+                return None
+        p = relocated(p, items[i].source_path)
         if i in wanted_later:
             kept[i] = p
             if len(kept) > PREVIOUS_KEPT:

@@ -6,15 +6,20 @@ everything again. Results that hit a time or memory limit are not kept: the mach
 busy.
 
 An entry is a packed result (``packing``): data with a checksum, never code. An entry that is too
-large, fails its checksum or is not a result this tool wrote counts as absent and is removed — so an
-output folder prepared by someone else cannot run code or plant values through its cache.
+large, fails its checksum or is not a result this tool wrote (``packing.verify``) counts as absent
+and is removed, and its file is read again in the same run — so a damaged cache loses nothing, and an
+output folder prepared by someone else cannot run code through its cache. (The checksum is no
+signature: an entry forged with a correct checksum and other values is taken as it is.)
 
 ``stats.json`` remembers, per file path, the size, times and inode it had when last hashed and
-the result's small ``meta``: an unchanged file is neither read nor hashed again (a file whose size,
-mtime, ctime or inode changed is).
+the digest of its result: an unchanged file is neither read nor hashed again (a file whose size,
+mtime, ctime or inode changed is). A path is stored as text JSON holds: as it is when it is valid
+UTF-8, else its bytes in base64 after a NUL (which no path contains). The result's ``meta`` is not
+trusted from the index: it is taken again from the entry, once the entry has been checked whole.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -30,9 +35,6 @@ LIBRARIES = ("pdfplumber", "pypdfium2", "python-docx", "beautifulsoup4", "lxml",
 MAX_ENTRY = 64 << 20  # compressed bytes of one entry; a report's result is tens of KB
 MAX_INDEX = 256 << 20
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
-_META_TYPES = {"source_path": str, "report_id": str, "agency_id": str, "template": str, "status": str,
-               "published": str, "cells_found": int, "checks_failed": int, "checks_warned": int, "errors": int,
-               "report": bool, "cacheable": bool}
 
 
 @lru_cache(maxsize=1)
@@ -72,9 +74,14 @@ def stat_key(st: os.stat_result) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
 
 
-def valid_meta(meta) -> bool:
-    return isinstance(meta, dict) and all(isinstance(meta.get(k), t) for k, t in _META_TYPES.items()) and (
-        meta.get("year") is None or isinstance(meta.get("year"), int))
+def path_key(path: str) -> str:
+    """A path as text that JSON holds and UTF-8 encodes: itself when it is valid UTF-8, else NUL + the
+    base64 of its bytes (a name with invalid UTF-8 bytes reaches Python as lone surrogates)."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return "\0" + base64.b64encode(os.fsencode(path)).decode("ascii")
 
 
 class Cache:
@@ -83,11 +90,14 @@ class Cache:
     def __init__(self, root: Path):
         self.root = Path(root)
         self.dir = self.root / code_fingerprint()
+        if self.dir.is_symlink():  # planted: entries would be written where it points
+            self.dir.unlink()
         self.dir.mkdir(parents=True, exist_ok=True)
         for old in self.root.iterdir():  # results of older code versions are of no further use
             if old.is_dir() and not old.is_symlink() and old != self.dir:
                 shutil.rmtree(old, ignore_errors=True)
         self.stats: dict[str, list] = self._load_index()
+        self.checked: set[tuple[str, bytes]] = set()  # (digest, checksum) of entries found whole this run
 
     # ---------------------------------------------------------------- entries
 
@@ -120,16 +130,26 @@ class Cache:
             except OSError:
                 pass
 
-    def put(self, digest: str, blob: bytes) -> None:
+    def put(self, digest: str, blob: bytes) -> bool:
+        """Keep an entry; False when it cannot be kept (a full disk, or something else planted where it
+        goes: a folder, a file in place of its folder), and the caller keeps the result itself."""
         if not _DIGEST.match(digest):
-            return
+            return False
         path = self._path(digest)
-        path.parent.mkdir(exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
-        os.replace(tmp, path)
+        try:
+            path.parent.mkdir(exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
+            os.replace(tmp, path)
+            return True
+        except OSError:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            return False
 
     # ---------------------------------------------------------------- what each path held last time
 
@@ -143,24 +163,35 @@ class Cache:
             return {}
         if not isinstance(data, dict):
             return {}
-        return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, list) and len(v) == 3
-                and isinstance(v[0], list) and all(isinstance(x, int) for x in v[0]) and isinstance(v[1], str)
-                and _DIGEST.match(v[1]) and valid_meta(v[2])}
+        return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, list) and len(v) == 2
+                and isinstance(v[0], list) and len(v[0]) == 5 and all(type(x) is int for x in v[0])
+                and isinstance(v[1], str) and _DIGEST.match(v[1])}
 
-    def known(self, path: str, st: os.stat_result) -> tuple[str, dict] | None:
-        """(digest, meta) of a file unchanged since it was hashed, when its entry is still kept."""
-        entry = self.stats.get(path)
+    def known(self, path: str, st: os.stat_result) -> str | None:
+        """The digest of a file unchanged since it was hashed, when its entry is still kept (the entry
+        itself is checked whole when it is taken: ``api._kept``)."""
+        entry = self.stats.get(path_key(path))
         if entry is None or entry[0] != stat_key(st) or not self.has(entry[1]):
             return None
-        return entry[1], entry[2]
+        return entry[1]
 
     def remember(self, path: str, st: os.stat_result | None, digest: str, meta: dict) -> None:
         if st is not None and digest and meta.get("cacheable"):
-            self.stats[path] = [stat_key(st), digest, meta]
+            self.stats[path_key(path)] = [stat_key(st), digest]
+
+    def forget(self, path: str) -> None:
+        self.stats.pop(path_key(path), None)
 
     def save_index(self) -> None:
         tmp = self.dir / f"stats.json.{os.getpid()}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(self.stats, fh, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, self.dir / "stats.json")
+        try:
+            data = json.dumps(self.stats, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, self.dir / "stats.json")
+        finally:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass

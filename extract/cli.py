@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
+import threading
 import time
 
 from . import __version__, api
@@ -50,6 +53,27 @@ class Display:
 
 
 _BAD: list[str] = []  # bad option values found while parsing: all are said, not only the first
+STOP_SIGNALS = tuple(s for s in (getattr(signal, n, None) for n in ("SIGTERM", "SIGHUP")) if s)
+
+
+@contextlib.contextmanager
+def stop_on_signals(received: list[int]):
+    """SIGTERM and SIGHUP stop a run as Ctrl-C does (``KeyboardInterrupt``): the run says what it left
+    in place, and a commit under way (during which they are held) finishes first. ``received`` gets
+    the signal's number."""
+    def stop(signum, frame):
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.signal(s, stop) for s in STOP_SIGNALS if signal.getsignal(s) is not None}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 class Parser(argparse.ArgumentParser):
@@ -175,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.html:
             with open(args.html, "w", encoding="utf-8") as fh:
                 fh.write(render_html(ins))
-            print(f"Inspection page written to {args.html}")
+            print(f"Inspection page written to {api._display(args.html)}")
         return 0
     if args.command == "serve":
         from .serve import serve
@@ -202,11 +226,13 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
+    stopped: list[int] = []
     try:
-        summary = api.run(args.inputs, args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
-                          memory_mb=args.memory, progress=Display(quiet=args.quiet), cache_dir=args.cache_dir,
-                          include=args.include, exclude=args.exclude, follow_symlinks=args.follow_symlinks,
-                          executor=executor)
+        with stop_on_signals(stopped):
+            summary = api.run(args.inputs, args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
+                              memory_mb=args.memory, progress=Display(quiet=args.quiet), cache_dir=args.cache_dir,
+                              include=args.include, exclude=args.exclude, follow_symlinks=args.follow_symlinks,
+                              executor=executor)
     except FileNotFoundError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
@@ -217,10 +243,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Error: cannot write outputs to {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except api.Interrupted as exc:
-        print("Error: interrupted; " + ("the new outputs were complete and are in place" if exc.committed else
-                                        "the previous outputs are unchanged (files read so far are kept in the "
-                                        "cache for the next run)"), file=sys.stderr)
-        return 130
+        what = f"stopped by {signal.Signals(stopped[0]).name}" if stopped else "interrupted"
+        print(f"Error: {what}; " + ("the new outputs were complete and are in place" if exc.committed else
+                                    "the previous outputs are unchanged (files read so far are kept in the "
+                                    "cache for the next run)"), file=sys.stderr)
+        return 128 + (stopped[0] if stopped else signal.SIGINT)
     if summary.files == 0:
         print(f"Warning: no files found under {', '.join(args.inputs)}", file=sys.stderr)
     if args.summary_json:

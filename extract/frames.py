@@ -15,6 +15,7 @@ from typing import Iterable, Iterator
 from .results import FileResult
 from .schema import BY_NAME, RESOURCES, Resource
 from .settings import SETTINGS
+from .values import whole_digits
 
 INT64 = 2**63 - 1
 MAX_TEXT = 32_000  # Excel shows at most 32,767 characters in a cell; Python's csv refuses fields over 131,072
@@ -66,7 +67,7 @@ def as_decimal(v) -> Decimal | None:
         if places > SETTINGS.value_scale:
             return None
         d = normal
-    if len(str(abs(int(d)))) > SETTINGS.value_precision - SETTINGS.value_scale:
+    if whole_digits(d) > SETTINGS.value_precision - SETTINGS.value_scale:
         return None
     return d
 

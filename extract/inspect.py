@@ -13,6 +13,7 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .api import _display
 from .document import Document, Paragraph, Table
 from .pipeline import process_bytes
 from .results import FileResult
@@ -35,7 +36,7 @@ class Inspection:
 def inspect_file(path: str | Path) -> Inspection:
     path = Path(path)
     trace: dict = {}
-    result = process_bytes(path.read_bytes(), path.name, trace)
+    result = process_bytes(path.read_bytes(), _display(path.name), trace)
     return Inspection(path, result, trace)
 
 
@@ -43,7 +44,7 @@ def inspect_file(path: str | Path) -> Inspection:
 
 def _summary(ins: Inspection) -> list[tuple[str, str]]:
     res, doc = ins.result, ins.doc
-    rows = [("file", str(ins.path))]
+    rows = [("file", _display(str(ins.path)))]
     if doc is not None:
         rows += [("format", doc.format), ("layout", doc.layout or "—"), ("encoding", doc.encoding or "—"),
                  ("pages", str(doc.pages or "—")), ("blocks", f"{len(doc.paragraphs())} paragraphs, "
@@ -191,8 +192,9 @@ def _grid_html(bi: int, table: Table, by_cell: dict) -> str:
 
 
 def render_html(ins: Inspection) -> str:
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>inspect {_e(ins.path.name)}</title>"
-             f"<style>{_CSS}</style></head><body><h1>{_e(ins.path.name)}</h1><table>"]
+    name = _e(_display(ins.path.name))
+    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>inspect {name}</title>"
+             f"<style>{_CSS}</style></head><body><h1>{name}</h1><table>"]
     parts += [f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in _summary(ins)]
     parts.append("</table><p class='legend'>" + "".join(
         f"<span style='background:{c}'>{s}</span>" for s, c in STATUS_COLOURS.items()) + "</p>")

@@ -12,7 +12,8 @@ cache as they are, and the parent writes them without touching rows one by one:
   the cells the cross-year identities name, and the hashed word 4-grams of each section.
 
 The container is data only (``MAGIC``, a SHA-256 of the payload, the zlib'd payload); ``unpack``
-refuses anything else, so a planted cache entry can neither run code nor plant values.
+refuses anything else, so a planted cache entry cannot run code, and ``verify`` refuses content the
+writers would fail on.
 """
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ import hashlib
 import io
 import json
 import zlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
+from functools import lru_cache
 
 import pyarrow as pa
 
@@ -193,3 +195,78 @@ def unpack(blob: bytes) -> Packed:
         raise BadPacked("trailing bytes")
     return Packed(head["source_path"], head["digest"], head.get("report"), head["sections"], head["errors"],
                   head["counts"], head["link"], parts, head["cacheable"])
+
+
+# ------------------------------------------------------------------ a kept entry, checked whole
+
+_PLAIN_TYPES = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,), "Decimal": (Decimal,),
+                "None": (type(None),)}
+
+
+@lru_cache(maxsize=None)
+def _field_types(cls, extra: tuple[str, ...] = ()) -> dict[str, tuple[type, ...]]:
+    """A record's fields and the plain types each may hold (from the dataclass's annotations)."""
+    out = {name: (str,) for name in extra}
+    for f in fields(cls):
+        kinds: tuple[type, ...] = ()
+        for part in str(f.type).split("|"):
+            kinds += _PLAIN_TYPES[part.strip()]
+        out[f.name] = kinds
+    return out
+
+
+def _check_record(what: str, rec, types: dict[str, tuple[type, ...]]) -> None:
+    if not isinstance(rec, dict) or set(rec) != set(types):
+        raise BadPacked(f"{what} is not a record this tool writes")
+    for name, value in rec.items():
+        kinds = types[name]
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            raise BadPacked(f"{what}.{name} is a {type(value).__name__}")
+
+
+def verify(p: Packed, digest: str) -> Packed:
+    """``p`` when it is, in every part, a result this tool keeps for ``digest``; else :class:`BadPacked`.
+
+    ``unpack`` proves the bytes whole (a flipped byte, a truncated entry, garbage); this proves the
+    content is what the writers take without failing: the file's own digest, records with the
+    fields and plain types the writers expect, and rendered parts whose Arrow batches have the
+    table's schema and whose CSV rows are as many as the batch's, each with every column. (A
+    checksum is no signature: an entry made to look right with other values is not detected.)"""
+    from .results import ErrorRecord, ReportRecord, SectionRecord
+
+    if p.digest != digest or not p.cacheable:
+        raise BadPacked("an entry for other bytes")
+    if p.report is not None:
+        _check_record("report", p.report, _field_types(ReportRecord))
+    for s in p.sections:
+        _check_record("section", s, _field_types(SectionRecord, ("report_id", "source_path")))
+    for e in p.errors:
+        _check_record("error", e, _field_types(ErrorRecord))
+    if set(p.counts) != {"checks_failed", "checks_warned"} or any(type(v) is not int for v in p.counts.values()):
+        raise BadPacked("bad counts")
+    if p.report is not None:
+        link = p.link
+        if (set(link) != {"template", "cells", "shingles"} or not isinstance(link["template"], str)
+                or not isinstance(link["cells"], dict) or not isinstance(link["shingles"], list)
+                or any(not isinstance(v, (str, type(None))) for v in link["cells"].values())
+                or any(not isinstance(s, list) or any(type(h) is not int for h in s) for s in link["shingles"])):
+            raise BadPacked("bad link data")
+    elif p.link or p.parts:
+        raise BadPacked("rows without a report")
+    for name in RENDERED:
+        csv_part, arrow_part = p.parts.get(f"{name}.csv"), p.parts.get(f"{name}.arrow")
+        if csv_part is None and arrow_part is None:
+            continue
+        if csv_part is None or arrow_part is None:
+            raise BadPacked(f"{name}: one of its two renderings")
+        try:
+            table = read_arrow(arrow_part)
+            rows = list(csv.reader(io.StringIO(csv_part.decode("utf-8"), newline="")))
+        except (pa.ArrowException, UnicodeDecodeError, csv.Error) as exc:
+            raise BadPacked(f"{name}: {exc}") from exc
+        resource = BY_NAME[name]
+        if not table.schema.equals(plain_schema(resource)):
+            raise BadPacked(f"{name}: not the table's schema")
+        if len(rows) != table.num_rows or any(len(r) != len(resource.fields) for r in rows):
+            raise BadPacked(f"{name}: the CSV and Arrow renderings differ")
+    return p

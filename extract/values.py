@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 
 from .settings import SETTINGS
@@ -178,6 +178,10 @@ class Grammar:
         value, unit = parsed.value, parsed.unit
         if parsed.kind != "number" or value is None:
             return Verdict(False, None, None, "not a number")
+        if whole_digits(value) > SETTINGS.value_precision - SETTINGS.value_scale:  # before any arithmetic on it
+            return Verdict(False, None, unit, f"a number of {whole_digits(value)} digits: more than the output stores "
+                                              f"(up to {SETTINGS.value_precision - SETTINGS.value_scale} before the "
+                                              "point)")
         if parsed.leading_zero:
             return Verdict(False, None, unit, "a number printed with a leading zero: a misprint, or two cells run "
                                               "together")
@@ -192,7 +196,9 @@ class Grammar:
                 factor = CONVERSIONS.get((unit, self.unit))
                 if factor is None:  # pragma: no cover - only 元/万元 are money units
                     return Verdict(False, None, unit, f"printed in {unit}, the column is in {self.unit}")
-                value = (value * factor).normalize()
+                with localcontext() as ctx:  # exact, however many digits were printed
+                    ctx.prec = len(value.as_tuple().digits) + 8
+                    value = (value * factor).normalize()
                 note = f"printed as {format(parsed.value, 'f')}{unit}, converted exactly to {format(value, 'f')}{self.unit}"
                 return self._fits(Verdict(True, _plain(value), self.unit, note))
         elif unit is not None and self.decimal and not self.unit_as_printed:
@@ -207,7 +213,7 @@ class Grammar:
         value = v.value
         exponent = value.as_tuple().exponent
         places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-        whole = len(str(abs(int(value))))
+        whole = whole_digits(value)
         if not self.decimal and abs(value) > INT64:
             return Verdict(False, None, v.unit, f"{format(value, 'f')} is too large to store as a count")
         if places > SETTINGS.value_scale or whole > SETTINGS.value_precision - SETTINGS.value_scale:
@@ -217,11 +223,25 @@ class Grammar:
         return v
 
 
+def whole_digits(value: Decimal | int | None) -> int:
+    """Digits before the point (1 for 0.5 and for 0), counted without turning the number into text: a
+    value of 30,000 digits is counted, never converted (``str(int)`` refuses over 4,300 digits)."""
+    if value is None:
+        return 0
+    d = value if isinstance(value, Decimal) else Decimal(value)
+    if not d.is_finite() or d.is_zero():
+        return 1
+    return max(1, d.adjusted() + 1)
+
+
 def _plain(value: Decimal) -> Decimal:
-    """The same number without an exponent or trailing zeros after the point (29461.00 → 29461)."""
-    if value == value.to_integral_value():
-        return Decimal(int(value))
-    return value.normalize()
+    """The same number without an exponent or trailing zeros after the point (29461.00 → 29461), exactly
+    (the default context would round it to 28 digits)."""
+    with localcontext() as ctx:
+        ctx.prec = max(28, len(value.as_tuple().digits) + 2)
+        if value == value.to_integral_value():
+            return Decimal(int(value))
+        return value.normalize()
 
 
 def number_text(value: Decimal | int | None) -> str:

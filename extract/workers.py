@@ -90,6 +90,8 @@ def _worker_main(conn: Connection, memory_mb: int, fn: Callable[[str, str], File
     except (ValueError, OSError):  # pragma: no cover - platform without RLIMIT_AS
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # the parent's handlers (``cli.stop_on_signals``) are not its own
+        signal.signal(sig, signal.SIG_DFL)
     while True:
         try:
             task = conn.recv()

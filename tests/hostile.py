@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 import zlib
 from pathlib import Path
@@ -113,3 +114,53 @@ def nested_html(tmp: Path, depth: int = 10_000) -> bytes:
     body = page[page.index("<body>") + 6: page.index("</body>")]
     return ("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>" + "<div>" * depth + body +
             "</div>" * depth + "</body></html>").encode("utf-8")
+
+
+# ------------------------------------------------------------------ output folders (tests of folder states)
+
+TABLES = ("reports", "facts", "checks", "sections", "errors", "panel")
+
+
+def text_reports(folder: Path, n: int, seed0: int = 0) -> list[Path]:
+    """``n`` small synthetic reports as text files (a few KB each)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return [render(random_spec(seed0 + i, "2021"), "txt", folder / f"r{seed0 + i:03d}.txt") for i in range(n)]
+
+
+def output_set(out: Path) -> dict[str, bytes]:
+    """An output folder's set: every output file's bytes, the DuckDB file (not byte-stable) as its tables'
+    rows. Asserts first that the set is whole: each table has the same rows in CSV as in Parquet."""
+    import duckdb
+    import pandas as pd
+
+    for t in TABLES:
+        pq = pd.read_parquet(out / f"{t}.parquet")
+        cs = pd.read_csv(out / f"{t}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        assert len(pq) == len(cs), f"{t}: {len(cs)} rows in the CSV, {len(pq)} in the Parquet file"
+        key = "report_id" if t != "errors" else "source_path"
+        assert list(pq[key].fillna("")) == list(cs[key]), f"{t}: the CSV and Parquet files hold other rows"
+    files = {p.name: p.read_bytes() for p in sorted(out.iterdir())
+             if p.is_file() and not p.name.startswith(".") and p.suffix != ".duckdb"}
+    con = duckdb.connect(str(out / "reports.duckdb"), read_only=True)
+    try:
+        for t in TABLES:
+            files[f"duckdb:{t}"] = repr(con.execute(f'select * from "{t}"').fetchall()).encode()
+    finally:
+        con.close()
+    return files
+
+
+def tree(folder: Path) -> dict[str, bytes | str]:
+    """Every path under ``folder`` (links as their target, folders as 'dir'), to compare before and after."""
+    out: dict[str, bytes | str] = {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in dirnames + filenames:
+            p = Path(dirpath) / name
+            rel = os.fsencode(p.relative_to(folder)).decode("utf-8", "backslashreplace")
+            if p.is_symlink():
+                out[rel] = "-> " + os.readlink(p)
+            elif p.is_dir():
+                out[rel] = "dir"
+            else:
+                out[rel] = p.read_bytes()
+    return out

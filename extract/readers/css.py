@@ -369,7 +369,7 @@ def _nth(arg: str) -> tuple[int, int] | None:
         return 2, 1
     if a == "even":
         return 2, 0
-    m = re.fullmatch(r"([+-]?\d*)n([+-]\d+)?|([+-]?\d+)", a)
+    m = re.fullmatch(r"([+-]?\d{0,9})n([+-]\d{1,9})?|([+-]?\d{1,9})", a)  # more digits: not understood
     if not m:
         return None
     if m.group(3) is not None:

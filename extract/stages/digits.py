@@ -33,7 +33,7 @@ from typing import Iterator
 
 from ..settings import SETTINGS
 from ..templates import Column
-from ..values import Parsed, Token, is_dash, value_tokens
+from ..values import Parsed, Token, is_dash, value_tokens, whole_digits
 from ..values import clean as clean_value
 from .sums import total
 
@@ -79,6 +79,8 @@ def _splits(s: str, k: int) -> Iterator[list[str] | None]:
     if k == 1:
         yield [s] if _PIECE.match(s) else None
         return
+    if sum(ch.isdigit() for ch in s) > k * SETTINGS.value_precision:
+        return  # some piece would have more digits than any value the output stores: no cut to try
     cuts = [i for i in range(1, len(s)) if s[i] != "." and s[i - 1] != "."]
     for chosen in combinations(cuts, k - 1):
         bounds = (0,) + chosen + (len(s),)
@@ -259,7 +261,7 @@ def identity_violations(values, identities) -> int:
 
 
 def _digits(v: Decimal) -> int:
-    return len(str(abs(int(v)))) if v is not None else 0
+    return whole_digits(v) if v is not None else 0
 
 
 def cost(reading: Reading, ctx: LineContext) -> tuple:

@@ -120,6 +120,8 @@ def _plan(out: Path, journal: Path, allowed: frozenset[str]) -> tuple[Path, list
     staging = plan["staging"]
     if not isinstance(staging, str) or not STAGING.match(staging):
         raise ValueError(f"the commit journal names a staging folder {staging!r} that no run writes")
+    if (out / staging).is_symlink():  # a link to files elsewhere: they would be moved into the outputs
+        raise ValueError(f"the commit journal's staging folder {staging} is a link, not a folder a run made")
     files = plan["files"]
     if not isinstance(files, list) or not files:
         raise ValueError("the commit journal lists no files")
@@ -150,6 +152,7 @@ def recover(out: Path, allowed: frozenset[str] | None = None) -> bool:
             for f in files:
                 src, dst = staging / f["name"], out / f["name"]
                 if src.is_file() and not src.is_symlink():
+                    _step(f"move {f['name']}")
                     os.replace(src, dst)
                     continue
                 st = os.stat(dst, follow_symlinks=False) if os.path.lexists(dst) else None
@@ -171,7 +174,8 @@ def recover(out: Path, allowed: frozenset[str] | None = None) -> bool:
     return finished
 
 
-# a test hook: called with the name of each step of a commit (``tests/test_commit_signals.py``)
+# a test hook: called with the name of each step of a commit — staged, before-journal, journal,
+# "move <file>" before each file is moved into place, moved (``tests/test_commit_signals.py``)
 STEP_HOOK = None
 
 
@@ -180,11 +184,41 @@ def _step(name: str) -> None:
         STEP_HOOK(name)
 
 
+class _Held:
+    """Signals that would stop the process, held back for a while and acted on afterwards, in order.
+
+    Their Python handlers are replaced by one that only records the signal: Python runs handlers in the
+    main thread whichever thread the kernel delivered the signal to (a per-thread signal mask would not
+    do: pyarrow's and DuckDB's threads would take the signal, and Python would raise
+    ``KeyboardInterrupt`` in the main thread mid-commit). On leaving, the previous handlers are back and
+    each signal received is raised again, so it does then what it would have done."""
+
+    def __enter__(self):
+        self.received: list[int] = []
+        self.previous = {}
+        if threading.current_thread() is threading.main_thread():
+            for sig in HELD:
+                handler = signal.getsignal(sig)
+                if handler is not None:  # None: a handler not set from Python, left alone
+                    self.previous[sig] = signal.signal(sig, self._record)
+        return self
+
+    def _record(self, signum, frame) -> None:
+        if signum not in self.received:
+            self.received.append(signum)
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
+        for sig in self.received:
+            signal.raise_signal(sig)
+
+
 def commit(out: Path, staging: Path, files: list[str]) -> None:
     """Make the staged files the outputs: fsync them, write the journal, move them, drop the journal.
-    Signals that would stop the process (Ctrl-C, SIGTERM, SIGHUP) are held while the journal is written
-    and the files are moved, and act once the set is whole; ``kill -9`` leaves the journal, which the
-    next run (or ``load()``) completes."""
+    Signals that would stop the process (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT) are held while the journal is
+    written and the files are moved, and act once the set is whole; ``kill -9`` leaves the journal,
+    which the next run (or ``load()``) completes."""
     for name in files:
         _fsync(staging / name)
     _fsync_dir(staging)
@@ -195,9 +229,7 @@ def commit(out: Path, staging: Path, files: list[str]) -> None:
         entries.append({"name": name, "ino": st.st_ino, "size": st.st_size})
     journal = out / JOURNAL
     tmp = out / (JOURNAL + ".tmp")
-    held = HELD if threading.current_thread() is threading.main_thread() else ()
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, held) if held else None
-    try:
+    with _Held():
         _step("before-journal")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -209,6 +241,3 @@ def commit(out: Path, staging: Path, files: list[str]) -> None:
         _step("journal")
         recover(out, frozenset(files))
         _step("moved")
-    finally:
-        if old is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, old)
