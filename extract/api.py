@@ -19,7 +19,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import stat as stat_mod
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
