@@ -24,7 +24,7 @@ LIMITS = dict(timeout=10, memory_mb=900)  # the hang stops at 10 s; real files t
 @pytest.fixture(scope="module")
 def cluster():
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None, memory_limit="4GiB") as c, Client(c) as client:
+                      dashboard_address=":0", memory_limit="4GiB") as c, Client(c) as client:
         yield c, client
 
 
@@ -99,7 +99,7 @@ def test_a_lost_cluster_worker_costs_a_retry_then_an_errors_row(tmp_path):
     shutil.copy(CORPUS / "zhangzhou-erqing-2019.txt", corpus / "kill-always.txt")
     with dask.config.set({"distributed.scheduler.allowed-failures": 2}), \
             LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                         dashboard_address=None, memory_limit="4GiB") as c, Client(c) as client:
+                         dashboard_address=":0", memory_limit="4GiB") as c, Client(c) as client:
         summary = api.run([corpus], tmp_path / "dask", executor=DaskExecutor(client, batch=1, fn=worker_killing_reader))
     for name in ("kill-once.txt", "kill-always.txt"):
         Path(kill_marker(corpus / name)).unlink(missing_ok=True)
