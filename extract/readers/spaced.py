@@ -436,15 +436,24 @@ def assign(rows: list[Row], found: list[Unit]) -> dict[int, list[Unit]]:
 # ------------------------------------------------------------------ 6. the table
 
 
-def _score(b: Bands) -> float:
-    return b.spread
+def _score(b: Bands, rows: list[Row]) -> float:
+    """How badly the values line up in this count of columns: the fullest lines' spread, and every other
+    data line's values that stand under no band clearly (a label of two characters and one of seven
+    put their values in different character columns when the table was laid out by width)."""
+    misplaced = 0
+    for r in rows:
+        if r.is_data:
+            vals = [p for p in r.parts(b.wide) if p.value]
+            if len(vals) < len(b.spans) and place(vals, b) is None:
+                misplaced += 1
+    return b.spread + 10 * misplaced
 
 
 def block_table(rows: list[Row], page: int | None) -> Table | None:
     """One block of a zone as a table: header rows, then a row per data line (label cells, value cells)."""
     if not any(r.is_data for r in rows):
         return None
-    b = min((bands(rows, False), bands(rows, True)), key=_score)
+    b = min((bands(rows, False), bands(rows, True)), key=lambda b: _score(b, rows))
     wide = b.wide
     k = len(b.spans)
     edge = b.edge

@@ -21,11 +21,12 @@ import unicodedata
 from ..document import Cell, Table
 
 # box-drawing characters by role
-_VERTICAL = set("|│┃║╎╏┆┇┊┋")
-_HORIZONTAL = set("-─━═╌╍┄┅┈┉=~")
-_JUNCTION = set("+┼╋╬├┤┬┴┌┐└┘╔╗╚╝╠╣╦╩┏┓┗┛┣┫┳┻╒╕╘╛╞╡╤╧╪╓╖╙╜╟╢╥╨╫╭╮╯╰") | set("┝┥┯┷┿╀╁╂╃╄╅╆╇╈╉╊┞┟┠┡┢┦┧┨┩┪┭┮┰┱┲┵┶┸┹┺┽┾")
+_VERTICAL = set("|│┃║╎╏┆┇┊┋╽╿")
+_HORIZONTAL = set("-─━═╌╍┄┅┈┉╼╾=~")
+# every other box-drawing character (U+2500–U+257F) is a corner or a junction
+_JUNCTION = {"+"} | {chr(c) for c in range(0x2500, 0x2580)} - _VERTICAL - _HORIZONTAL
 _RULE_CHARS = _HORIZONTAL | _JUNCTION | _VERTICAL | {":", " "}
-_DASH_RULE = re.compile(r"^\s*-{3,}(?:\s+-{3,})*\s*$")
+_DASH_RULE = re.compile(r"^\s*(?:-{3,}(?:\s+-{3,})*|={3,}(?:\s+={3,})*)\s*$")  # pandoc's dashes, reST's =
 MAX_GRID_LINES = 2000  # a grid longer than any report's table is not read as one
 
 
@@ -88,7 +89,10 @@ def grid_runs(lines: list[str]) -> list[tuple[int, int]]:
         if end <= i + 1:
             end = j
         if any(is_bar_line(lines[k]) and not is_rule(lines[k]) for k in range(i, end)):
-            out.append((i, end))
+            start = i
+            while start > (out[-1][1] if out else 0) and is_bar_line(lines[start - 1]) and not is_rule(lines[start - 1]):
+                start -= 1  # a header over the first rule, with no rule above it (org-mode tables)
+            out.append((start, end))
             i = end
         else:
             i += 1
@@ -120,6 +124,10 @@ def grid_table(lines: list[str], page: int | None = None) -> Table | None:
     rows = [r.ljust(width) for r in rows]
     norm = ["".join(_role(ch) for ch in r) for r in rows]
     rule_rows = [i for i, ln in enumerate(lines) if is_rule(ln)]
+    if rule_rows and rule_rows[0] != 0:  # no rule above the header: draw one
+        rows.insert(0, " " * width)
+        norm.insert(0, "".join("+" if ch in "|+" else "-" for ch in norm[rule_rows[0]]))
+        rule_rows = [0] + [i + 1 for i in rule_rows]
     if len(rule_rows) < 2 and not (rule_rows and rule_rows[0] == 0):
         return None
     if rule_rows[-1] != len(rows) - 1:
@@ -132,6 +140,7 @@ def grid_table(lines: list[str], page: int | None = None) -> Table | None:
     edges = [x for x in edges if any(norm[i][x] in "+|" for i in range(len(norm)))]
     if len(edges) < 2:
         return None
+    rows, norm, rule_rows = _record_lines(rows, norm, rule_rows, edges, width)
     n_rows, n_cols = len(rule_rows) - 1, len(edges) - 1
     # a bar between slot (r, c) and (r, c+1)?  a rule between (r, c) and (r+1, c)?
     parent = list(range(n_rows * n_cols))
@@ -178,6 +187,31 @@ def grid_table(lines: list[str], page: int | None = None) -> Table | None:
     return Table(cells, page=page)
 
 
+def _record_lines(rows: list[str], norm: list[str], rule_rows: list[int], edges: list[int],
+                  width: int) -> tuple[list[str], list[str], list[int]]:
+    """Lines between two rules that are records of their own (psql, org-mode and many console tables rule
+    only the header): when two or more of them hold a number, a rule is drawn between each — they are
+    rows, not the wrapped lines of one cell (reST rules every row)."""
+    rule = "".join("+" if x in edges else "-" for x in range(width))
+    out_rows, out_norm, out_rules = [], [], []
+    for k, i in enumerate(rule_rows):
+        out_rules.append(len(out_rows))
+        out_rows.append(rows[i])
+        out_norm.append(norm[i])
+        if k + 1 == len(rule_rows):
+            break
+        content = list(range(i + 1, rule_rows[k + 1]))
+        records = sum(any(ch.isdigit() for ch in _text(rows[j])) for j in content) >= 2
+        for n, j in enumerate(content):
+            if records and n:
+                out_rules.append(len(out_rows))
+                out_rows.append(" " * width)
+                out_norm.append(rule)
+            out_rows.append(rows[j])
+            out_norm.append(norm[j])
+    return out_rows, out_norm, out_rules
+
+
 def _slot_text(rows: list[str], rule_rows: list[int], edges: list[int], r0: int, r1: int, c0: int, c1: int) -> str:
     parts = []
     for i in range(rule_rows[r0] + 1, rule_rows[r1 + 1]):
@@ -196,7 +230,7 @@ def _slot_text(rows: list[str], rule_rows: list[int], edges: list[int], r0: int,
 
 def _runs(line: str) -> list[tuple[int, int]]:
     ex = expand(line)
-    return [(m.start(), m.end()) for m in re.finditer(r"-{3,}", ex)]
+    return [(m.start(), m.end()) for m in re.finditer(r"-{3,}|={3,}", ex)]
 
 
 def dash_runs(lines: list[str]) -> list[tuple[int, int]]:
@@ -211,11 +245,19 @@ def dash_runs(lines: list[str]) -> list[tuple[int, int]]:
         j = i + 1
         blank = 0
         closed = False
+        header_only = True  # no value yet: a rule here ends a header (reST: === / header / === / rows / ===)
         while j < len(lines) and j - i < MAX_GRID_LINES:
             if _DASH_RULE.match(lines[j]):
+                if header_only and j > i + 1 and j + 1 < len(lines) and lines[j + 1].strip() \
+                        and not _DASH_RULE.match(lines[j + 1]):
+                    header_only = False
+                    j += 1
+                    continue
                 closed = True
                 j += 1
                 break
+            if any(ch.isdigit() for ch in lines[j]):
+                header_only = False
             if not lines[j].strip():
                 blank += 1
                 if blank >= 2:
@@ -225,11 +267,13 @@ def dash_runs(lines: list[str]) -> list[tuple[int, int]]:
             j += 1
         end = j if closed else j - blank
         start = i
-        # header lines just above the rule (pandoc's simple table with a header)
+        # header lines just above the rule (a simple table with a header), their words within the columns
+        runs = _runs(lines[i])
         k = i - 1
-        while k >= 0 and lines[k].strip() and not _DASH_RULE.match(lines[k]) and i - k <= 3:
+        while k >= 0 and lines[k].strip() and not _DASH_RULE.match(lines[k]) and i - k <= 3 \
+                and _within(lines[k], runs):
             k -= 1
-        if k < i - 1 and (k < 0 or not lines[k].strip()) and not closed:
+        if k < i - 1 and not closed:
             start = k + 1
         if end - i > 1:
             out.append((start, end))
@@ -237,6 +281,13 @@ def dash_runs(lines: list[str]) -> list[tuple[int, int]]:
         else:
             i += 1
     return out
+
+
+def _within(line: str, runs: list[tuple[int, int]]) -> bool:
+    """No character of the line stands between two of the rule's runs (the line is the table's, not a heading's)."""
+    ex = expand(line)
+    gaps = [(a[1], b[0]) for a, b in zip(runs, runs[1:])]
+    return not any(not ch.isspace() and any(g0 <= x < g1 for g0, g1 in gaps) for x, ch in enumerate(ex))
 
 
 def dash_table(lines: list[str], page: int | None = None) -> Table | None:
