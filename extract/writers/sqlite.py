@@ -77,16 +77,19 @@ def _create(con: sqlite3.Connection, r: Resource) -> None:
     con.execute(f"CREATE TABLE {_q(r.name)} ({', '.join(cols)})")
 
 
-def _rows(r: Resource, batch) -> list[tuple]:
-    data = [batch.column(f.name).to_pylist() for f in r.fields]
-    rows = [tuple(_cell(v) for v in row) for row in zip(*data)]
+def _rows(r: Resource, batch):
+    """The batch's rows as tuples, column by column: only decimal columns need their values converted."""
+    data = []
+    for f in r.fields:
+        values = batch.column(f.name).to_pylist()
+        data.append([None if v is None else _cell(v) for v in values] if f.type == "decimal" else values)
     if r.name == "facts":
         rid, t, row, c = (batch.column(n).to_pylist() for n in ("report_id", "table", "row", "column"))
-        rows = [(f"{a}/{b}.{d}.{e}",) + x for a, b, d, e, x in zip(rid, t, row, c, rows)]
+        data.insert(0, [f"{a}/{b}.{d}.{e}" for a, b, d, e in zip(rid, t, row, c)])
     elif r.name == "checks":
         rid, chk = batch.column("report_id").to_pylist(), batch.column("check").to_pylist()
-        rows = [(f"{a}/{b}",) + x for a, b, x in zip(rid, chk, rows)]
-    return rows
+        data.insert(0, [f"{a}/{b}" for a, b in zip(rid, chk)])
+    return zip(*data)
 
 
 def _check_cells(batch) -> list[tuple[str, str]]:
