@@ -196,21 +196,19 @@ def _check_out(out: Path, inputs: list) -> None:
                                "folder outside the reports (e.g. --out outputs)")
 
 
-def warm_up(cache_dir: Path | None = None) -> None:
-    """Load what every worker needs (jieba's dictionary, the gazetteer) once, before the workers fork;
-    jieba keeps its dictionary cache in ``cache_dir`` rather than the system's temp."""
-    from .stages.reuse import _jieba
+def warm_up(cache_dir: Path | None = None, load: bool = True) -> None:
+    """Say where jieba's dictionary caches go (``cache_dir``; a run: ``OUT/.cache/jieba``) and, with
+    ``load``, load the dictionary and the IDF table now. A run only says where (and imports the stages,
+    which forked workers then share): each worker loads the dictionary the first time it segments a
+    text, so the parent never holds it."""
+    from . import pipeline  # noqa: F401 - imported once here, shared by the workers forked after
+    from .stages import reuse
 
-    previous = os.environ.get("EXTRACT_CACHE_DIR")
     if cache_dir is not None:
-        os.environ["EXTRACT_CACHE_DIR"] = str(Path(cache_dir).resolve())
-    try:
-        _jieba()
-    finally:
-        if previous is None:
-            os.environ.pop("EXTRACT_CACHE_DIR", None)
-        else:
-            os.environ["EXTRACT_CACHE_DIR"] = previous
+        reuse.configure(cache_dir)
+    if load:
+        reuse._jieba()
+        reuse._idf()
 
 
 def process_path(path: str, source_path: str) -> FileResult:
@@ -337,7 +335,7 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
         progress(state, None)
     pool = PoolStats()
     if todo:
-        warm_up(root / "jieba")
+        warm_up(root / "jieba", load=False)
 
     def on_note(task: Task, text: str) -> None:
         state.note = f"{task.source_path}: {text}"

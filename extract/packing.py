@@ -30,7 +30,7 @@ from .frames import typed_row
 from .results import FileResult
 from .schema import BY_NAME
 from .writers.csv import cell_text
-from .writers.parquet import plain_schema
+from .writers.parquet import plain_schema, rows_table
 
 MAGIC = b"extract-packed-2\n"
 RENDERED = ("facts", "checks", "panel")  # tables the worker renders whole
@@ -68,7 +68,7 @@ def csv_rows(name: str, rows: list[dict]) -> bytes:
 
 
 def arrow_rows(name: str, rows: list[dict]) -> bytes:
-    table = pa.Table.from_pylist(rows, schema=plain_schema(BY_NAME[name]))
+    table = rows_table(rows, plain_schema(BY_NAME[name]))
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)

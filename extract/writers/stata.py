@@ -115,25 +115,28 @@ def _text_var(name: str, label: str, texts: list[str]) -> _Var:
     return _Var(name, label, T_STRL, "%9s", values, encoded)
 
 
+def _int64s(col, np):
+    """An int64 column as a numpy array (0 where missing) and its missing mask (None without any), read
+    from the Arrow buffers (``to_numpy`` would import pandas)."""
+    arr = col.combine_chunks() if hasattr(col, "combine_chunks") else col
+    n, off = len(arr), arr.offset
+    validity, data = arr.buffers()[:2]
+    ints = np.zeros(n, dtype=np.int64) if data is None else np.frombuffer(data, dtype=np.int64, count=n, offset=off * 8).copy()
+    if not arr.null_count:
+        return ints, None
+    missing = ~np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")[off:off + n].astype(bool)
+    ints[missing] = 0
+    return ints, missing
+
+
 def _number_vars(table, field, name: str, label: str, np) -> _Var | None:
     """A numeric column as Stata holds it, or None when a value is not exact as a double."""
     col = table.column(field.name)
     if field.type == "integer":
-        import pyarrow.compute as pc
-
-        col = col.cast("int64")
-        nulls = col.null_count
-        present = len(col) - nulls
-        lo = hi = 0
-        if present:
-            mm = pc.min_max(col)
-            lo, hi = mm["min"].as_py(), mm["max"].as_py()
-            if max(abs(lo), abs(hi)) > 2**53:
-                return None
-            if nulls:
-                lo, hi = min(lo, 0), max(hi, 0)
-        missing = col.is_null().to_numpy(zero_copy_only=False) if nulls else None
-        ints = pc.fill_null(col, 0).to_numpy(zero_copy_only=False).astype(np.int64)
+        ints, missing = _int64s(col if str(col.type) == "int64" else col.cast("int64"), np)
+        lo, hi = (int(ints.min()), int(ints.max())) if len(ints) else (0, 0)  # a missing value counts as 0
+        if lo < -2**53 or hi > 2**53:
+            return None
         if LONG_MIN <= lo and hi <= LONG_MAX:
             values = ints.astype(np.int32)
             if missing is not None:
@@ -247,5 +250,5 @@ def write_stata(folder: Path, path: Path) -> None:
 
     from .datapackage import created_at
 
-    table = pq.read_table(folder / "panel.parquet")
+    table = pq.ParquetFile(folder / "panel.parquet").read()  # (read_table imports pyarrow.dataset, and pandas)
     path.write_bytes(dta_bytes(table, created_at().replace(tzinfo=None)))
