@@ -19,6 +19,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import resource
 import stat as stat_mod
 import time
 from collections import OrderedDict
@@ -89,6 +90,7 @@ class Summary:
     checks_failed: int = 0
     checks_warned: int = 0
     worker_peak_mb: float = 0.0
+    parent_peak_mb: float = 0.0  # this process's peak resident memory when the run ended
     read: int = 0
     cached: int = 0
     duplicates: int = 0
@@ -297,6 +299,7 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
         lock.release()
     summary.written = writer
     summary.seconds = time.monotonic() - started
+    summary.parent_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return summary
 
 
