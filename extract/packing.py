@@ -21,16 +21,17 @@ import hashlib
 import io
 import json
 import zlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from functools import lru_cache
 
 import pyarrow as pa
 
-from .frames import typed_row
+from .frames import typed_column, typed_row
 from .results import FileResult
 from .schema import BY_NAME
 from .writers.csv import cell_text
-from .writers.parquet import plain_schema, rows_table
+from .writers.parquet import column_array, plain_schema, rows_table
 
 MAGIC = b"extract-packed-2\n"
 RENDERED = ("facts", "checks", "panel")  # tables the worker renders whole
@@ -89,6 +90,41 @@ def rendered(name: str, rows: list[dict]) -> dict[str, bytes]:
     return {f"{name}.csv": csv_rows(name, typed), f"{name}.arrow": arrow_rows(name, typed)}
 
 
+@lru_cache(maxsize=None)
+def _field_names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def plain(record) -> dict:
+    """A record's fields as a dict (``asdict`` without its deep copy: every field is a plain value)."""
+    return {name: getattr(record, name) for name in _field_names(type(record))}
+
+
+def rendered_records(name: str, records: list, report_id: str, source_path: str) -> dict[str, bytes]:
+    """Records (facts, checks) rendered column by column: the same bytes ``rendered`` gives for their rows
+    (``report_id`` and ``source_path`` prefixed), without a dict per row."""
+    resource = BY_NAME[name]
+    n = len(records)
+    columns = []
+    for f in resource.fields:
+        if f.name == "report_id":
+            values = [report_id] * n
+        elif f.name == "source_path":
+            values = [source_path] * n
+        else:
+            values = [getattr(r, f.name) for r in records]
+        columns.append(typed_column(f.type, values))
+    texts = [[cell_text(f.type, v) for v in col] for f, col in zip(resource.fields, columns)]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(zip(*texts))
+    schema = plain_schema(resource)
+    table = pa.Table.from_arrays([column_array(f.type, col) for f, col in zip(schema, columns)], schema=schema)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return {f"{name}.csv": buf.getvalue().encode("utf-8"), f"{name}.arrow": sink.getvalue().to_pybytes()}
+
+
 # ------------------------------------------------------------------ a result → packed
 
 
@@ -97,14 +133,14 @@ def pack(result: FileResult, digest: str, cacheable: bool = True) -> Packed:
 
     rid = result.report.report_id if result.report else ""
     sp = result.source_path
-    p = Packed(sp, digest, asdict(result.report) if result.report else None, cacheable=cacheable)
-    p.sections = [{"report_id": rid, "source_path": sp, **asdict(s)} for s in result.sections]
-    p.errors = [asdict(e) for e in result.errors]
+    p = Packed(sp, digest, plain(result.report) if result.report else None, cacheable=cacheable)
+    p.sections = [{"report_id": rid, "source_path": sp, **plain(s)} for s in result.sections]
+    p.errors = [plain(e) for e in result.errors]
     p.counts = {"checks_failed": sum(1 for c in result.checks if c.status == "fail"),
                 "checks_warned": sum(1 for c in result.checks if c.status == "warn")}
     if result.report is not None:
-        p.parts.update(rendered("facts", [{"report_id": rid, "source_path": sp, **asdict(f)} for f in result.facts]))
-        p.parts.update(rendered("checks", [{"report_id": rid, "source_path": sp, **asdict(c)} for c in result.checks]))
+        p.parts.update(rendered_records("facts", result.facts, rid, sp))
+        p.parts.update(rendered_records("checks", result.checks, rid, sp))
         p.parts.update(rendered("panel", [panel_row(result)]))
         p.link = link_data(result)
     return p

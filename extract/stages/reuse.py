@@ -139,15 +139,22 @@ def _idf() -> tuple[dict[str, float], float]:
     return dict(zip(keys, values)), median
 
 
-@lru_cache(maxsize=256)
-def _cut(text: str) -> tuple[str, ...]:
-    """jieba's default segmentation (accurate mode, HMM), of a text already cut to MAX_CHARS."""
-    return tuple(_jieba().dt.cut(text))
+_SEGMENTED: dict[str, tuple[str, ...]] = {}  # this report's sections: text → words
+
+
+def forget() -> None:
+    """A new report: the previous one's segmentations go (``pipeline.process_bytes`` calls this)."""
+    _SEGMENTED.clear()
 
 
 def segment(text: str) -> tuple[str, ...]:
-    """The section's words, once per text: keywords and 4-grams both come from this."""
-    return _cut(text[:MAX_CHARS])
+    """The section's words (jieba's default segmentation: accurate mode, HMM), once per text of the
+    report: its keywords and its 4-grams both come from this."""
+    text = text[:MAX_CHARS]
+    got = _SEGMENTED.get(text)
+    if got is None:
+        got = _SEGMENTED[text] = tuple(_jieba().dt.cut(text))
+    return got
 
 
 def words(text: str) -> list[str]:
