@@ -91,6 +91,8 @@ class Summary:
     checks_warned: int = 0
     worker_peak_mb: float = 0.0
     parent_peak_mb: float = 0.0  # this process's peak resident memory when the run ended
+    parent_cpu_s: float = 0.0  # this process's CPU seconds during the run (workers not counted)
+    write_cpu_s: float = 0.0  # of which the serial end: pairing and writing once the files were read
     read: int = 0
     cached: int = 0
     duplicates: int = 0
@@ -248,7 +250,7 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
     ``cache_dir``: where results of unchanged files are kept (default ``OUT/.cache``); ``include`` /
     ``exclude``: glob patterns of file names or relative paths; ``executor``: where files are read
     (``executors.local`` by default, or a cluster executor)."""
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     out = Path(out)
     inputs = list(inputs)
     for raw in inputs:
@@ -285,7 +287,9 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
         summary = Summary(out, files=len(items))
         digests, metas, fresh = _read_all(items, cache, force, jobs, timeout, memory_mb, progress, scratch, root,
                                           summary, executor)
+        write_started = time.process_time()
         writer = _write_all(out, items, digests, metas, fresh, cache, summary)
+        summary.write_cpu_s = time.process_time() - write_started
         try:
             cache.save_index()
         except OSError:
@@ -300,6 +304,7 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
     summary.written = writer
     summary.seconds = time.monotonic() - started
     summary.parent_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    summary.parent_cpu_s = time.process_time() - cpu_started
     return summary
 
 

@@ -140,7 +140,7 @@ def _panel_table(rows: list[dict]):
 
 
 @pytest.mark.parametrize("case", ["empty", "plain", "nulls", "wide_ints", "huge_int", "inexact_decimal",
-                                  "long_text", "long_bytes", "all_missing_column"])
+                                  "long_text", "long_bytes", "all_missing_column", "many_rows"])
 def test_panel_dta_is_byte_for_byte_what_pandas_wrote(tmp_path, case):
     import random
     from datetime import datetime
@@ -153,7 +153,7 @@ def test_panel_dta_is_byte_for_byte_what_pandas_wrote(tmp_path, case):
     cells = [f.name for f in PANEL.fields if f.type == "integer" and "." in f.name]
     decimals = [f.name for f in PANEL.fields if f.type == "decimal"]
     rows = []
-    for i in range({"empty": 0, "plain": 3}.get(case, 12)):
+    for i in range({"empty": 0, "plain": 3, "many_rows": 4500}.get(case, 12)):
         row = {"report_id": f"{i:016x}", "source_path": f"dir/报告{i}.txt", "agency": "漳州市二轻集体工业联社" * (i % 3),
                "agency_id": f"a{i}", "province": "福建省", "city": "", "county": None, "year": 2019 + i % 3,
                "template": "2021"}
@@ -177,6 +177,10 @@ def test_panel_dta_is_byte_for_byte_what_pandas_wrote(tmp_path, case):
         rows[8]["source_path"] = "x" * 2100
     if case == "long_bytes" and rows:
         rows[5]["agency"] = "长" * 1000  # 1,000 characters, 3,000 bytes: strL of bytes
+    if case == "many_rows":  # written a batch of rows at a time: long texts shared across batches
+        rows[10]["agency"] = rows[3000]["agency"] = "长" * 2100
+        rows[4400]["city"] = "市" * 2100
+        rows[4401][cells[3]] = 3_000_000_000
     if case == "all_missing_column":
         for r in rows:
             r.pop(cells[7], None)

@@ -90,12 +90,29 @@ DATA_LABEL = "政府信息公开工作年度报告 panel (one row per agency-yea
 
 @dataclass
 class _Var:
+    """One variable: what the first pass learns of its column, then how the second writes it."""
+
+    field: object  # the schema field
     name: str
     label: str
-    typ: int  # Stata's type code
-    fmt: str  # display format
-    values: object  # a numpy array (numbers), or a list of bytes/str (text)
-    encoded: bool = True  # text: held as UTF-8 bytes (pandas encodes a column whose values are ≤ 2,045 characters)
+    kind: str  # "integer" | "decimal" | "string"
+    lo: int = 0  # integers: lowest and highest value, a missing value counting as 0 (as pandas counts)
+    hi: int = 0
+    exact: bool = True  # numbers: every value comes back unchanged from a double
+    chars: int = 0  # text: longest value in characters and in UTF-8 bytes
+    width: int = 0
+    typ: int = 0  # Stata's type code
+    fmt: str = ""  # display format
+
+    @property
+    def text(self) -> bool:
+        return self.kind == "string" or not self.exact
+
+    @property
+    def encoded(self) -> bool:
+        """Text held as UTF-8 bytes (pandas encodes a column whose values are at most 2,045 characters; a
+        longer one stays text, and its empty cells are then the empty strL)."""
+        return self.chars <= STR_MAX
 
 
 def _tag(data: bytes, tag: str) -> bytes:
@@ -104,15 +121,6 @@ def _tag(data: bytes, tag: str) -> bytes:
 
 def _pad(data: bytes, size: int) -> bytes:
     return data + b"\x00" * (size - len(data))
-
-
-def _text_var(name: str, label: str, texts: list[str]) -> _Var:
-    encoded = not texts or max(map(len, texts)) <= STR_MAX
-    values = [t.encode("utf-8") for t in texts] if encoded else texts
-    width = max(1, max(map(len, values), default=0))
-    if width <= STR_MAX:
-        return _Var(name, label, width, f"%{width}s", values, encoded)
-    return _Var(name, label, T_STRL, "%9s", values, encoded)
 
 
 def _int64s(col, np):
@@ -129,126 +137,212 @@ def _int64s(col, np):
     return ints, missing
 
 
-def _number_vars(table, field, name: str, label: str, np) -> _Var | None:
-    """A numeric column as Stata holds it, or None when a value is not exact as a double."""
-    col = table.column(field.name)
-    if field.type == "integer":
-        ints, missing = _int64s(col if str(col.type) == "int64" else col.cast("int64"), np)
-        lo, hi = (int(ints.min()), int(ints.max())) if len(ints) else (0, 0)  # a missing value counts as 0
-        if lo < -2**53 or hi > 2**53:
-            return None
-        if LONG_MIN <= lo and hi <= LONG_MAX:
-            values = ints.astype(np.int32)
-            if missing is not None:
-                values[missing] = LONG_MISSING
-            return _Var(name, label, T_LONG, "%12.0g", values)
-        values = ints.astype(np.float64)
-        if missing is not None:
-            values[missing] = DOUBLE_MISSING
-        return _Var(name, label, T_DOUBLE, "%10.0g", values)
-    raw = col.to_pylist()
-    if not all(_exact_as_double(v) for v in raw):
-        return None
-    return _Var(name, label, T_DOUBLE, "%10.0g",
-                np.array([DOUBLE_MISSING if v is None else float(v) for v in raw], dtype=np.float64))
+def _column(batch, var: _Var):
+    col = batch.column(var.field.name)
+    return col if var.kind != "integer" or str(col.type) == "int64" else col.cast("int64")
 
 
-def _variables(table, np) -> list[_Var]:
+def _texts(batch, var: _Var) -> list[str]:
+    values = _column(batch, var).to_pylist()
+    if var.kind == "string":
+        return ["" if v is None else v for v in values]
+    # Stata numbers are doubles: a value a double cannot hold exactly goes as text, not rounded
+    return ["" if v is None else (format(v, "f") if isinstance(v, Decimal) else str(v)) for v in values]
+
+
+def _learn(batches, np) -> tuple[list[_Var], int]:
+    """First pass: each column's range, exactness and longest text (in characters and in UTF-8 bytes);
+    the number of rows. A number column found inexact is measured as text in a second pass."""
     names = stata_names()
-    out = []
-    for f in PANEL.fields:
-        name, label = names[f.name], _label(f)
-        if f.type in ("decimal", "integer"):
-            var = _number_vars(table, f, name, label, np)
-            if var is None:
-                # Stata numbers are doubles: a value a double cannot hold exactly goes as text, not rounded
-                values = table.column(f.name).to_pylist()
-                var = _text_var(name, label[:MAX_LABEL - 7] + " (text)",
-                                ["" if v is None else (format(v, "f") if isinstance(v, Decimal) else str(v))
-                                 for v in values])
-            out.append(var)
+    variables = [_Var(f, names[f.name], _label(f), f.type if f.type in ("integer", "decimal") else "string")
+                 for f in PANEL.fields]
+    nobs = 0
+
+    def measure(batch, var: _Var) -> None:
+        texts = _texts(batch, var)
+        var.chars = max(var.chars, max(map(len, texts), default=0))
+        var.width = max(var.width, max((len(t.encode("utf-8")) for t in texts), default=0))
+
+    for batch in batches:
+        nobs += batch.num_rows
+        for var in variables:
+            if var.kind == "integer":
+                ints, _ = _int64s(_column(batch, var), np)
+                if len(ints):
+                    var.lo, var.hi = min(var.lo, int(ints.min())), max(var.hi, int(ints.max()))
+                if var.lo < -2**53 or var.hi > 2**53:
+                    var.exact = False
+            elif var.kind == "decimal":
+                if var.exact:
+                    var.exact = all(_exact_as_double(v) for v in _column(batch, var).to_pylist())
+            else:
+                measure(batch, var)
+    inexact = [v for v in variables if v.kind != "string" and not v.exact]
+    for batch in (batches if inexact else ()):
+        for var in inexact:
+            measure(batch, var)
+    for var in variables:
+        if var.text:
+            # pandas sizes an encoded column in bytes, one it left as text (over 2,045 characters) in characters
+            var.width = max(1, var.width if var.encoded else var.chars)
+            var.typ, var.fmt = (var.width, f"%{var.width}s") if var.width <= STR_MAX else (T_STRL, "%9s")
+            if not var.exact:
+                var.label = var.label[:MAX_LABEL - 7] + " (text)"
+        elif var.kind == "integer" and LONG_MIN <= var.lo and var.hi <= LONG_MAX:
+            var.typ, var.fmt = T_LONG, "%12.0g"
         else:
-            out.append(_text_var(name, label, ["" if v is None else v for v in table.column(f.name).to_pylist()]))
-    return out
+            var.typ, var.fmt = T_DOUBLE, "%10.0g"
+        if len(var.label) > 80:
+            raise ValueError(f"variable label over 80 characters: {var.label}")
+    return variables, nobs
 
 
-def _strls(variables: list[_Var], nobs: int, np) -> bytes:
-    """Long texts (strL): each row's cell becomes a key into the blob of distinct texts, as Stata (and
-    pandas) number them: (variable, observation) of their first occurrence, 1-based."""
-    table: dict = {"": (0, 0)}
-    columns = [(j, v) for j, v in enumerate(variables) if v.typ == T_STRL]
-    keys = {j: np.zeros(nobs, dtype=np.uint64) for j, _ in columns}
-    for o in range(nobs):
-        for j, var in columns:
-            val = var.values[o]
-            key = table.get(val)
-            if key is None:
-                key = table[val] = (j + 1, o + 1)
-            keys[j][o] = key[0] + (key[1] << 16)  # 118: v in 2 bytes, o in 6 (little-endian)
-    for j, var in columns:
-        var.values = keys[j]
-    blob = bytearray()
-    for val, (v, o) in table.items():
-        if (v, o) == (0, 0):
-            continue
-        data = val.encode("utf-8") if isinstance(val, str) else val
-        blob += b"GSO" + struct.pack("<IQ", v, o) + b"\x82" + struct.pack("<I", len(data) + 1) + data + b"\x00"
-    return bytes(blob)
+class _Strls:
+    """Long texts (strL): a cell holds a key to the distinct texts, numbered as Stata (and pandas) number
+    them: (variable, observation) of their first occurrence, 1-based; the texts follow the data."""
+
+    def __init__(self):
+        self.keys: dict = {"": (0, 0)}
+
+    def key(self, value, v: int, o: int) -> int:
+        key = self.keys.get(value)
+        if key is None:
+            key = self.keys[value] = (v, o)
+        return key[0] + (key[1] << 16)  # 118: v in 2 bytes, o in 6 (little-endian)
+
+    def blob(self) -> bytes:
+        out = bytearray()
+        for val, (v, o) in self.keys.items():
+            if (v, o) == (0, 0):
+                continue
+            data = val.encode("utf-8") if isinstance(val, str) else val
+            out += b"GSO" + struct.pack("<IQ", v, o) + b"\x82" + struct.pack("<I", len(data) + 1) + data + b"\x00"
+        return bytes(out)
 
 
-def dta_bytes(table, time_stamp: datetime) -> bytes:
-    """The panel (an Arrow table with the columns of ``PANEL``) as a Stata 118 file."""
+def _records(batch, variables: list[_Var], first: int, strls: _Strls, np) -> bytes:
+    """Second pass: one batch of rows as Stata's fixed-width records."""
+    n = batch.num_rows
+    dtypes = [(f"f{j}", f"S{v.typ}" if v.typ <= STR_MAX else
+               {T_STRL: np.uint64, T_LONG: np.int32, T_DOUBLE: np.float64}[v.typ]) for j, v in enumerate(variables)]
+    records = np.zeros(n, dtype=np.dtype(dtypes))
+    long_texts = []
+    for j, var in enumerate(variables):
+        if var.text:
+            texts = _texts(batch, var)
+            values = [t.encode("utf-8") for t in texts] if var.encoded else texts
+            if var.typ == T_STRL:
+                long_texts.append((j, values))
+            else:
+                records[f"f{j}"] = np.array(values, dtype=f"S{var.typ}")
+        elif var.kind == "integer":
+            ints, missing = _int64s(_column(batch, var), np)
+            if var.typ == T_LONG:
+                values = ints.astype(np.int32)
+                if missing is not None:
+                    values[missing] = LONG_MISSING
+            else:
+                values = ints.astype(np.float64)
+                if missing is not None:
+                    values[missing] = DOUBLE_MISSING
+            records[f"f{j}"] = values
+        else:
+            records[f"f{j}"] = np.array([DOUBLE_MISSING if v is None else float(v)
+                                         for v in _column(batch, var).to_pylist()], dtype=np.float64)
+    if long_texts:
+        keys = {j: np.zeros(n, dtype=np.uint64) for j, _ in long_texts}
+        for o in range(n):  # row by row, as Stata numbers them
+            for j, values in long_texts:
+                keys[j][o] = strls.key(values[o], j + 1, first + o + 1)
+        for j, k in keys.items():
+            records[f"f{j}"] = k
+    return records.tobytes()
+
+
+MAP_ORDER = ("stata_data", "map", "variable_types", "varnames", "sortlist", "formats", "value_label_names",
+             "variable_labels", "characteristics", "data", "strls", "value_labels", "stata_data_close", "end-of-file")
+
+
+def write_dta(batches, fh, time_stamp: datetime) -> None:
+    """The panel (``batches``: a callable giving the Arrow record batches of ``PANEL``'s columns, read
+    twice) as a Stata 118 file, written to ``fh`` (seekable) a batch of rows at a time."""
     import numpy as np
 
-    variables = _variables(table, np)
-    nobs, nvar = table.num_rows, len(variables)
-    strls = _strls(variables, nobs, np)
+    variables, nobs = _learn(_Reread(batches), np)
+    nvar = len(variables)
     ts = f"{time_stamp:%d} {MONTHS[time_stamp.month - 1]} {time_stamp:%Y %H:%M}"
     label = DATA_LABEL[:80].encode("utf-8")
     header = (_tag(b"118", "release") + _tag(b"LSF", "byteorder") + _tag(struct.pack("<H", nvar), "K")
               + _tag(struct.pack("<Q", nobs), "N") + _tag(struct.pack("<H", len(label)) + label, "label")
               + _tag(b"\x11" + ts.encode("utf-8"), "timestamp"))
-    out = bytearray(b"<stata_dta>" + _tag(header, "header"))
-    where = {"stata_data": 0, "map": len(out)}
+    start = fh.tell()
+    fh.write(b"<stata_dta>" + _tag(header, "header"))
+    where = {"stata_data": 0, "map": fh.tell() - start}
     map_size = len(_tag(b"\x00" * 8 * 14, "map"))
-    out += b"\x00" * map_size  # the map, filled in at the end
+    fh.write(b"\x00" * map_size)  # the map, filled in at the end
 
     def block(tag: str, data: bytes) -> None:
-        where[tag] = len(out)
-        out.extend(_tag(data, tag))
+        where[tag] = fh.tell() - start
+        fh.write(_tag(data, tag))
 
     block("variable_types", b"".join(struct.pack("<H", v.typ) for v in variables))
     block("varnames", b"".join(_pad((v.name + "\x00")[:32].encode("utf-8"), 129) for v in variables))
     block("sortlist", b"\x00" * 2 * (nvar + 1))
     block("formats", b"".join(_pad(v.fmt.encode("utf-8"), 57) for v in variables))
     block("value_label_names", _pad(b"\x00", 129) * nvar)
-    for v in variables:
-        if len(v.label) > 80:
-            raise ValueError(f"variable label over 80 characters: {v.label}")
     block("variable_labels", b"".join(_pad(v.label.encode("utf-8"), 321) for v in variables))
     block("characteristics", b"")
-    dtypes = [(f"f{j}", f"S{v.typ}" if v.typ <= STR_MAX else (np.uint64 if v.typ == T_STRL else v.values.dtype))
-              for j, v in enumerate(variables)]
-    records = np.zeros(nobs, dtype=np.dtype(dtypes))
-    for j, v in enumerate(variables):
-        records[f"f{j}"] = v.values if v.typ > STR_MAX else np.array(v.values, dtype=f"S{v.typ}")
-    block("data", records.tobytes())
-    block("strls", strls)
+    where["data"] = fh.tell() - start
+    fh.write(b"<data>")
+    strls, first = _Strls(), 0
+    for batch in batches():
+        fh.write(_records(batch, variables, first, strls, np))
+        first += batch.num_rows
+    fh.write(b"</data>")
+    block("strls", strls.blob())
     block("value_labels", b"")
-    where["stata_data_close"] = len(out)
-    out += b"</stata_dta>"
-    where["end-of-file"] = len(out)
-    order = ("stata_data", "map", "variable_types", "varnames", "sortlist", "formats", "value_label_names",
-             "variable_labels", "characteristics", "data", "strls", "value_labels", "stata_data_close", "end-of-file")
-    at = where["map"]
-    out[at:at + map_size] = _tag(b"".join(struct.pack("<Q", where[k]) for k in order), "map")
-    return bytes(out)
+    where["stata_data_close"] = fh.tell() - start
+    fh.write(b"</stata_dta>")
+    where["end-of-file"] = fh.tell() - start
+    end = fh.tell()
+    fh.seek(start + where["map"])
+    fh.write(_tag(b"".join(struct.pack("<Q", where[k]) for k in MAP_ORDER), "map"))
+    fh.seek(end)
+
+
+class _Reread:
+    """Batches that can be walked several times (each walk reads them again)."""
+
+    def __init__(self, batches):
+        self.batches = batches
+
+    def __iter__(self):
+        return iter(self.batches())
+
+
+BATCH_ROWS = 2048  # rows read and written at a time: the writer's memory does not grow with the panel
+
+
+def dta_bytes(table, time_stamp: datetime) -> bytes:
+    """The panel (an Arrow table with the columns of ``PANEL``) as a Stata 118 file."""
+    import io
+
+    buf = io.BytesIO()
+    write_dta(lambda: iter(table.to_batches(max_chunksize=BATCH_ROWS)), buf, time_stamp)
+    return buf.getvalue()
 
 
 def write_stata(folder: Path, path: Path) -> None:
+    """panel.dta from the staged panel.parquet, read a batch of rows at a time (twice: to size the
+    columns, then to write them)."""
     import pyarrow.parquet as pq
 
     from .datapackage import created_at
 
-    table = pq.ParquetFile(folder / "panel.parquet").read()  # (read_table imports pyarrow.dataset, and pandas)
-    path.write_bytes(dta_bytes(table, created_at().replace(tzinfo=None)))
+    source = folder / "panel.parquet"  # (pq.read_table would import pyarrow.dataset, and pandas)
+
+    def batches():
+        return pq.ParquetFile(source).iter_batches(batch_size=BATCH_ROWS)
+
+    with open(path, "wb") as fh:
+        write_dta(batches, fh, created_at().replace(tzinfo=None))
