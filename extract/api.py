@@ -29,7 +29,7 @@ from typing import Callable, Iterable
 
 from .cache import Cache
 from .errors import CACHE_LOST, DUPLICATE, FILE_TOO_LARGE, NOT_A_FILE, SYMLINK_SKIPPED, UNREADABLE_FOLDER
-from .packing import BadPacked, Packed, relocated, unpack
+from .packing import BadPacked, Packed, plain, relocated, unpack
 from .results import FileResult
 from .stages.corpus import duplicate_groups, linked, predecessors
 from .tasks import MAX_FILE_MB, Outcome, error_outcome, outcome, run_file
@@ -388,8 +388,10 @@ def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: S
     wanted_later = set(previous.values())
     kept: OrderedDict[int, Packed] = OrderedDict()
 
-    def packed(i: int) -> Packed | None:
-        if i in kept:
+    def packed(i: int, whole: bool = True) -> Packed | None:
+        """Item ``i``'s result; ``whole=False``: its report and link data may do (a later report's
+        predecessor, kept for it)."""
+        if not whole and i in kept:
             return kept[i]
         blob = fresh.get(i) or (cache.get(digests[i]) if digests[i] else None)
         if blob is None:
@@ -399,8 +401,8 @@ def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: S
         except BadPacked:
             cache.drop(digests[i])
             return None
-        if i in wanted_later:
-            kept[i] = p
+        if i in wanted_later:  # the next year's report compares with its report and link data only
+            kept[i] = Packed(p.source_path, p.digest, p.report, link=p.link, cacheable=p.cacheable)
             if len(kept) > PREVIOUS_KEPT:
                 kept.popitem(last=False)
         return p
@@ -433,12 +435,10 @@ def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: S
                         f"the same agency and year as {items[same[i]].source_path}, which the panel keeps")) if x)
                     summary.same_report += 1
                 if i in previous:
-                    prev = packed(previous[i])
+                    prev = packed(previous[i], whole=False)
                     if prev is not None and prev.report is not None:
                         for c in linked(p.report, p.link, p.sections, prev.report, prev.link):
-                            from dataclasses import asdict
-
-                            extra.append({"report_id": p.report_id, "source_path": p.source_path, **asdict(c)})
+                            extra.append({"report_id": p.report_id, "source_path": p.source_path, **plain(c)})
             _count(summary, p, extra)
             writer.add_packed(p, extra, panel=i not in same)
         return writer.commit()

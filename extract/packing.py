@@ -27,11 +27,11 @@ from functools import lru_cache
 
 import pyarrow as pa
 
-from .frames import typed_column, typed_row
+from .frames import MAX_NOTE, capped, typed_column, typed_row
 from .results import FileResult
 from .schema import BY_NAME
-from .writers.csv import cell_text
-from .writers.parquet import column_array, plain_schema, rows_table
+from .writers.csv import cell_text, column_text
+from .writers.parquet import column_array, ipc_bytes, plain_schema, rows_table
 
 MAGIC = b"extract-packed-2\n"
 RENDERED = ("facts", "checks", "panel")  # tables the worker renders whole
@@ -69,11 +69,7 @@ def csv_rows(name: str, rows: list[dict]) -> bytes:
 
 
 def arrow_rows(name: str, rows: list[dict]) -> bytes:
-    table = rows_table(rows, plain_schema(BY_NAME[name]))
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return sink.getvalue().to_pybytes()
+    return ipc_bytes(rows_table(rows, plain_schema(BY_NAME[name])))
 
 
 def read_arrow(data: bytes) -> pa.Table:
@@ -100,29 +96,41 @@ def plain(record) -> dict:
     return {name: getattr(record, name) for name in _field_names(type(record))}
 
 
-def rendered_records(name: str, records: list, report_id: str, source_path: str) -> dict[str, bytes]:
-    """Records (facts, checks) rendered column by column: the same bytes ``rendered`` gives for their rows
-    (``report_id`` and ``source_path`` prefixed), without a dict per row."""
+def render_columns(name: str, columns: list[list]) -> tuple[bytes, pa.Table]:
+    """A table's rows given column by column (raw values, in schema order): typed as ``typed_row`` types
+    them, as CSV bytes (what ``csv_rows`` writes) and as an Arrow table (what ``arrow_rows`` holds)."""
     resource = BY_NAME[name]
-    n = len(records)
-    columns = []
-    for f in resource.fields:
-        if f.name == "report_id":
-            values = [report_id] * n
-        elif f.name == "source_path":
-            values = [source_path] * n
-        else:
-            values = [getattr(r, f.name) for r in records]
-        columns.append(typed_column(f.type, values))
-    texts = [[cell_text(f.type, v) for v in col] for f, col in zip(resource.fields, columns)]
+    typed = [typed_column(f.type, values) for f, values in zip(resource.fields, columns)]
+    if name == "reports":  # typed_row caps a report's note
+        at = resource.names.index("note")
+        typed[at] = [None if v is None else capped(v, MAX_NOTE) for v in typed[at]]
+    texts = [column_text(f.type, col) for f, col in zip(resource.fields, typed)]
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(zip(*texts))
     schema = plain_schema(resource)
-    table = pa.Table.from_arrays([column_array(f.type, col) for f, col in zip(schema, columns)], schema=schema)
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return {f"{name}.csv": buf.getvalue().encode("utf-8"), f"{name}.arrow": sink.getvalue().to_pybytes()}
+    table = pa.Table.from_arrays([column_array(f.type, col) for f, col in zip(schema, typed)], schema=schema)
+    return buf.getvalue().encode("utf-8"), table
+
+
+def rendered_records(name: str, records: list, report_id: str, source_path: str) -> dict[str, bytes]:
+    """Records (facts, checks) rendered column by column: the same bytes ``rendered`` gives for their rows
+    (``report_id`` and ``source_path`` prefixed), without a dict per row."""
+    n = len(records)
+    columns = []
+    for f in BY_NAME[name].fields:
+        if f.name == "report_id":
+            columns.append([report_id] * n)
+        elif f.name == "source_path":
+            columns.append([source_path] * n)
+        else:
+            columns.append([getattr(r, f.name) for r in records])
+    csv_bytes, table = render_columns(name, columns)
+    return {f"{name}.csv": csv_bytes, f"{name}.arrow": ipc_bytes(table)}
+
+
+def render_rows(name: str, rows: list[dict]) -> tuple[bytes, pa.Table]:
+    """Rows (dicts) rendered column by column (``render_columns``): what ``add_row`` wrote one by one."""
+    return render_columns(name, [[r.get(f.name) for r in rows] for f in BY_NAME[name].fields])
 
 
 # ------------------------------------------------------------------ a result → packed

@@ -12,6 +12,7 @@ same way on the shared segmentation.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
 import os
@@ -194,8 +195,27 @@ def hashed_shingles(text: str) -> list[int]:
                    for s in shingles(text)})
 
 
+def hashes_text(hashes: list[int]) -> str:
+    """Hashed 4-grams as compact text for a packed result (base64 of 8-byte integers): a report's
+    thousands of hashes as JSON numbers cost the parent more to read back than the rest of it."""
+    return base64.b64encode(array("q", hashes).tobytes()).decode("ascii")
+
+
+def hashes_of(text) -> list[int]:
+    """``hashes_text`` read back (a list as older results kept it passes through; anything else is none)."""
+    if isinstance(text, list):
+        return text
+    try:
+        raw = base64.b64decode(text, validate=True)
+        out = array("q")
+        out.frombytes(raw)
+        return out.tolist()
+    except (TypeError, ValueError):
+        return []
+
+
 def reuse_share(own: list[int] | set, previous: set) -> float | None:
     """Share of a section's 4-grams found in the previous report; None for texts too short to say."""
     if len(own) < 5:
         return None
-    return round(sum(1 for h in own if h in previous) / len(own), 4)
+    return round(len(previous.intersection(own)) / len(own), 4)  # (own holds each 4-gram once)

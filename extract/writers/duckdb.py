@@ -54,7 +54,7 @@ def write_duckdb(folder: Path, path: Path) -> None:
 
     # a small buffer pool: DuckDB writes through to the file instead of holding the tables in memory;
     # the storage format every DuckDB 1.x reads (the `duckdb` command line users have may be older)
-    con = duckdb.connect(str(path), config={"memory_limit": "128MB", "threads": 1,
+    con = duckdb.connect(str(path), config={"memory_limit": "64MB", "threads": 1,
                                             "storage_compatibility_version": STORAGE_VERSION})
     try:
         for r in RESOURCES:

@@ -89,45 +89,92 @@ def column_array(kind: pa.DataType, values: list) -> pa.Array:
     return pa.array(values, type=kind)  # pragma: no cover - no other type in the schema
 
 
+def ipc_bytes(table: pa.Table) -> bytes:
+    """A table as an Arrow IPC stream (what workers send and ``packing.read_arrow`` reads)."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
 def rows_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
     """Rows (dicts) as a table of ``schema``, column by column (``column_array``)."""
     return pa.Table.from_arrays([column_array(f.type, [r.get(f.name) for r in rows]) for f in schema],
                                 schema=schema)
 
 
+ROWS = {"panel": 2_048}  # rows per row group where not BATCH: the panel is wide (235 columns), one row per report
+COMPACT_ROWS = 512  # pending rows the parent made become one Arrow table
+COMPACT_CHUNKS = 4096  # pending tables × columns past which the pending tables are joined into one
+
+
 class ParquetSink:
-    def __init__(self, resource: Resource, path):
+    """A table's rows written in row groups of ``BATCH`` rows (``ROWS`` for some). What waits for its row
+    group is held compactly: the parent's rows as Arrow every ``COMPACT_ROWS``, the workers' small tables
+    joined once they hold ``COMPACT_CHUNKS`` column chunks (a one-row panel table of 235 columns read from
+    its Arrow stream takes ~190 KB: a few hundred MB for a few thousand reports, were they kept apart);
+    the bytes written are the same."""
+
+    def __init__(self, resource: Resource, path, tap=None):
+        """``tap(ipc_bytes)``: given every batch of rows, in order, as an Arrow stream (reports.sqlite)."""
         self.resource = resource
+        self.tap = tap
         self.schema = arrow_schema(resource)
+        self.plain = plain_schema(resource)
+        self.batch = ROWS.get(resource.name, BATCH)
         self.writer = pq.ParquetWriter(str(path), self.schema)
-        self.pending: list[pa.Table | list[dict]] = []
+        self.tables: list[pa.Table] = []
+        self.rows: list[dict] = []
         self.count = 0
 
     def add(self, row: dict) -> None:
-        if self.pending and isinstance(self.pending[-1], list):
-            self.pending[-1].append(row)
-        else:
-            self.pending.append([row])
+        self.rows.append(row)
+        if len(self.rows) >= COMPACT_ROWS:
+            self._rows_to_table()
         self._grew(1)
 
-    def add_table(self, table: pa.Table) -> None:
-        self.pending.append(table)
-        self._grew(table.num_rows)
+    def add_table(self, table: pa.Table, ipc: bytes | None = None, rows: bool = False) -> None:
+        """``ipc``: the table's Arrow stream, when it came as one (what a worker rendered). ``rows``: the
+        table stands for rows added one by one (the parent's): a row group may end inside it, where it
+        ends after that many rows; a worker's table goes whole into one row group."""
+        self._rows_to_table()
+        if self.tap is not None:
+            self.tap(ipc if ipc is not None else ipc_bytes(table))
+        while rows and table.num_rows and self.count + table.num_rows >= self.batch:
+            take = self.batch - self.count
+            self._append(table.slice(0, take))
+            self._grew(take)
+            table = table.slice(take)
+        if table.num_rows or not rows:
+            self._append(table)
+            self._grew(table.num_rows)
+
+    def _append(self, table: pa.Table) -> None:
+        self.tables.append(table)
+        if len(self.tables) * len(self.plain) >= COMPACT_CHUNKS:  # many tables of many columns (the panel's)
+            self.tables = [pa.concat_tables(self.tables).combine_chunks()]
+
+    def _rows_to_table(self) -> None:
+        if self.rows:
+            table = rows_table(self.rows, self.plain)
+            if self.tap is not None:
+                self.tap(ipc_bytes(table))
+            self.tables.append(table)
+            self.rows = []
 
     def _grew(self, n: int) -> None:
         self.count += n
-        if self.count >= BATCH:
+        if self.count >= self.batch:
             self.flush()
 
     def flush(self) -> None:
-        if not self.pending:
+        self._rows_to_table()
+        if not self.tables:
             return
-        plain = plain_schema(self.resource)
-        tables = [t if isinstance(t, pa.Table) else rows_table(t, plain) for t in self.pending]
         # the same columns under the schema with descriptions (``Table.cast`` would import pyarrow.compute)
-        table = pa.Table.from_arrays(pa.concat_tables(tables).columns, schema=self.schema)
+        table = pa.Table.from_arrays(pa.concat_tables(self.tables).columns, schema=self.schema)
         self.writer.write_table(table)
-        self.pending, self.count = [], 0
+        self.tables, self.count = [], 0
 
     def close(self) -> None:
         self.flush()
