@@ -93,6 +93,7 @@ class Summary:
     parent_peak_mb: float = 0.0  # this process's peak resident memory when the run ended
     parent_cpu_s: float = 0.0  # this process's CPU seconds during the run (workers not counted)
     write_cpu_s: float = 0.0  # of which the serial end: pairing and writing once the files were read
+    sqlite_cpu_s: float = 0.0  # CPU seconds of the process writing reports.sqlite beside the serial end
     read: int = 0
     cached: int = 0
     duplicates: int = 0
@@ -441,7 +442,9 @@ def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: S
                             extra.append({"report_id": p.report_id, "source_path": p.source_path, **plain(c)})
             _count(summary, p, extra)
             writer.add_packed(p, extra, panel=i not in same)
-        return writer.commit()
+        written = writer.commit()
+        summary.sqlite_cpu_s = writer.sqlite.cpu_s
+        return written
     except BaseException as exc:
         writer.abort()
         if isinstance(exc, KeyboardInterrupt) and writer.committed:

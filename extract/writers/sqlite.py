@@ -162,6 +162,7 @@ def write_sqlite(folder: Path, path: Path) -> None:
 def _serve(conn, path: str) -> None:
     """The SQLite process: Arrow stream messages ``(table, ipc bytes)`` in the order the run writes
     them, then ``None``; answers ``("ok",)`` or ``("error", text)``."""
+    import resource
     import signal
     import traceback
 
@@ -185,7 +186,8 @@ def _serve(conn, path: str) -> None:
             db.finish()
         finally:
             db.close()
-        conn.send(("ok",))
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        conn.send(("ok", usage.ru_utime + usage.ru_stime))
     except BaseException as exc:  # the parent reports it
         try:
             conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
@@ -209,6 +211,7 @@ class SqliteStream:
         self.proc = ctx.Process(target=_serve, args=(child, str(path)), daemon=True)
         self.proc.start()
         child.close()
+        self.cpu_s = 0.0
 
     def send(self, name: str, ipc: bytes) -> None:
         try:
@@ -235,6 +238,7 @@ class SqliteStream:
         self.proc.join()
         if answer[0] != "ok":
             raise RuntimeError(f"reports.sqlite could not be written: {answer[1]}")
+        self.cpu_s = answer[1]  # the CPU seconds it took
 
     def abort(self) -> None:
         if self.proc.is_alive():
