@@ -94,6 +94,7 @@ class Summary:
     parent_cpu_s: float = 0.0  # this process's CPU seconds during the run (workers not counted)
     write_cpu_s: float = 0.0  # of which the serial end: pairing and writing once the files were read
     sqlite_cpu_s: float = 0.0  # CPU seconds of the process writing reports.sqlite beside the serial end
+    duckdb_cpu_s: float = 0.0  # and of the one writing reports.duckdb
     read: int = 0
     cached: int = 0
     duplicates: int = 0
@@ -443,7 +444,7 @@ def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: S
             _count(summary, p, extra)
             writer.add_packed(p, extra, panel=i not in same)
         written = writer.commit()
-        summary.sqlite_cpu_s = writer.sqlite.cpu_s
+        summary.sqlite_cpu_s, summary.duckdb_cpu_s = writer.sqlite.cpu_s, writer.duckdb.cpu_s
         return written
     except BaseException as exc:
         writer.abort()

@@ -209,7 +209,7 @@ def timed_run(corpus: Path, out: Path, jobs: int, force: bool, extra: tuple[str,
     return {"wall": wall, "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
             "parent_mb": parent_mb, "worker_mb": s.get("worker_peak_mb", 0.0), "load": os.getloadavg()[0],
             "parent_cpu": s.get("parent_cpu_s", 0.0), "write_cpu": s.get("write_cpu_s", 0.0),
-            "sqlite_cpu": s.get("sqlite_cpu_s", 0.0),
+            "sqlite_cpu": s.get("sqlite_cpu_s", 0.0), "duckdb_cpu": s.get("duckdb_cpu_s", 0.0),
             "files": s.get("files", 0), "line": proc.stdout.strip().splitlines()[-1], "jobs": jobs,
             "second": s.get("same_report", 0), "duplicates": s.get("duplicates", 0)}
 
@@ -272,10 +272,10 @@ def main() -> int:
             # what two free cores would give, from the CPU each part took: the workers' and the parent's
             # reading-time work shared by two cores, the serial end on one
             def model(m):
-                sqlite = m["sqlite_cpu"]
-                workers, end, reading = m["cpu"] - m["parent_cpu"] - sqlite, m["write_cpu"], m["parent_cpu"] - m["write_cpu"]
+                side = m["sqlite_cpu"] + m["duckdb_cpu"]  # the SQLite and DuckDB processes, beside the serial end
+                workers, end, reading = m["cpu"] - m["parent_cpu"] - side, m["write_cpu"], m["parent_cpu"] - m["write_cpu"]
                 read = max(workers, reading) if m["jobs"] == 1 else (workers + reading) / 2
-                return read + max(end, sqlite)  # the SQLite process runs beside the serial end
+                return read + max(end, (end + side) / 2)
 
             est = model(one) / model(two)
             print(f"{count} reports: the same, from CPU time (two free cores) {est:>5.2f}×  (an estimate: the "

@@ -17,6 +17,7 @@ from ..schema import RESOURCES
 from .csv import CsvSink
 from .datapackage import write_datapackage
 from .duckdb import write_duckdb
+from .side import SideWriter
 from .sqlite import SqliteStream
 from .stata import write_stata
 from .journal import JOURNAL, commit
@@ -36,8 +37,10 @@ class OutputWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir()
         self.committed = False
-        # reports.sqlite fills beside the run (its own process, started before the Parquet writers' threads)
+        # reports.sqlite fills beside the run, reports.duckdb is written beside the end: each in a process of
+        # its own, started before the Parquet writers' threads
         self.sqlite = SqliteStream(self.staging / "reports.sqlite")
+        self.duckdb = SideWriter("reports.duckdb", write_duckdb, self.staging, self.staging / "reports.duckdb")
         self.rows: dict[str, list[dict]] = {r.name: [] for r in RESOURCES}  # the parent's rows not yet written
         self.sinks: dict[str, tuple[CsvSink, ParquetSink]] = {}
         for r in RESOURCES:
@@ -100,9 +103,10 @@ class OutputWriter:
             pq_sink.close()
             hashes[name] = (csv_sink.size, csv_sink.hash)
             files += [f"{name}.csv", f"{name}.parquet"]
-        self.sqlite.end()  # its indexes and views, while DuckDB and Stata are written here
-        write_duckdb(self.staging, self.staging / "reports.duckdb")
+        self.sqlite.end()  # its indexes and views, while DuckDB (beside) and Stata (here) are written
+        self.duckdb.start()
         write_stata(self.staging, self.staging / "panel.dta")
+        self.duckdb.wait()
         self.sqlite.wait()
         files += ["reports.duckdb", "reports.sqlite", "panel.dta"]
         write_datapackage(self.staging, self.staging / "datapackage.json", hashes)
@@ -118,6 +122,7 @@ class OutputWriter:
 
     def abort(self) -> None:
         self.sqlite.abort()
+        self.duckdb.abort()
         for sinks in self.sinks.values():
             for sink in sinks:
                 try:
