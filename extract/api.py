@@ -19,6 +19,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import resource
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from typing import Callable, Iterable
 
 from .cache import Cache
 from .errors import CACHE_LOST, DUPLICATE, FILE_TOO_LARGE, NOT_A_FILE, SYMLINK_SKIPPED, UNREADABLE_FOLDER
-from .packing import MAGIC, BadPacked, Packed, relocated, unpack, verify
+from .packing import MAGIC, BadPacked, Packed, plain, relocated, unpack, verify
 from .results import FileResult
 from .stages.corpus import duplicate_groups, linked, predecessors
 from .tasks import MAX_FILE_MB, Outcome, error_outcome, meta_of, outcome, run_file
@@ -88,6 +89,11 @@ class Summary:
     checks_failed: int = 0
     checks_warned: int = 0
     worker_peak_mb: float = 0.0
+    parent_peak_mb: float = 0.0  # this process's peak resident memory when the run ended
+    parent_cpu_s: float = 0.0  # this process's CPU seconds during the run (workers not counted)
+    write_cpu_s: float = 0.0  # of which the serial end: pairing and writing once the files were read
+    sqlite_cpu_s: float = 0.0  # CPU seconds of the process writing reports.sqlite beside the serial end
+    duckdb_cpu_s: float = 0.0  # and of the one writing reports.duckdb
     read: int = 0
     cached: int = 0
     duplicates: int = 0
@@ -211,21 +217,19 @@ def _own_folder(path: Path) -> Path:
     return path
 
 
-def warm_up(cache_dir: Path | None = None) -> None:
-    """Load what every worker needs (jieba's dictionary, the gazetteer) once, before the workers fork;
-    jieba keeps its dictionary cache in ``cache_dir`` rather than the system's temp."""
-    from .stages.reuse import _jieba
+def warm_up(cache_dir: Path | None = None, load: bool = True) -> None:
+    """Say where jieba's dictionary caches go (``cache_dir``; a run: ``OUT/.cache/jieba``) and, with
+    ``load``, load the dictionary and the IDF table now. A run only says where (and imports the stages,
+    which forked workers then share): each worker loads the dictionary the first time it segments a
+    text, so the parent never holds it."""
+    from . import pipeline  # noqa: F401 - imported once here, shared by the workers forked after
+    from .stages import reuse
 
-    previous = os.environ.get("EXTRACT_CACHE_DIR")
     if cache_dir is not None:
-        os.environ["EXTRACT_CACHE_DIR"] = str(Path(cache_dir).resolve())
-    try:
-        _jieba()
-    finally:
-        if previous is None:
-            os.environ.pop("EXTRACT_CACHE_DIR", None)
-        else:
-            os.environ["EXTRACT_CACHE_DIR"] = previous
+        reuse.configure(cache_dir)
+    if load:
+        reuse._jieba()
+        reuse._idf()
 
 
 def process_path(path: str, source_path: str) -> FileResult:
@@ -263,7 +267,7 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
     ``cache_dir``: where results of unchanged files are kept (default ``OUT/.cache``); ``include`` /
     ``exclude``: glob patterns of file names or relative paths; ``executor``: where files are read
     (``executors.local`` by default, or a cluster executor)."""
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     out = Path(out)
     inputs = list(inputs)
     for raw in inputs:
@@ -307,8 +311,10 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
         summary = Summary(out, files=len(items))
         digests, metas, fresh = _read_all(items, cache, force, jobs, timeout, memory_mb, progress, scratch, root,
                                           summary, executor)
+        write_started = time.process_time()
         writer = _write_all(out, items, digests, metas, fresh, cache, summary)
         committed = True  # the new set is in place: an interrupt from here on says so
+        summary.write_cpu_s = time.process_time() - write_started
         try:
             cache.save_index()
         except OSError:
@@ -321,6 +327,8 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
         lock.release()
     summary.written = writer
     summary.seconds = time.monotonic() - started
+    summary.parent_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    summary.parent_cpu_s = time.process_time() - cpu_started
     return summary
 
 
@@ -362,7 +370,7 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
         progress(state, None)
     pool = PoolStats()
     if todo:
-        warm_up(root / "jieba")
+        warm_up(root / "jieba", load=False)
 
     def on_note(task: Task, text: str) -> None:
         state.note = f"{task.source_path}: {text}"
@@ -424,8 +432,10 @@ def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: S
     wanted_later = set(previous.values())
     kept: OrderedDict[int, Packed] = OrderedDict()
 
-    def packed(i: int) -> Packed | None:
-        if i in kept:
+    def packed(i: int, whole: bool = True) -> Packed | None:
+        """Item ``i``'s result; ``whole=False``: its report and link data may do (a later report's
+        predecessor, kept for it)."""
+        if not whole and i in kept:
             return kept[i]
         if i in fresh:
             p = unpack(fresh[i])
@@ -434,8 +444,8 @@ def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: S
             if p is None:
                 return None
         p = relocated(p, items[i].source_path)
-        if i in wanted_later:
-            kept[i] = p
+        if i in wanted_later:  # the next year's report compares with its report and link data only
+            kept[i] = Packed(p.source_path, p.digest, p.report, link=p.link, cacheable=p.cacheable)
             if len(kept) > PREVIOUS_KEPT:
                 kept.popitem(last=False)
         return p
@@ -468,15 +478,15 @@ def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: S
                         f"the same agency and year as {items[same[i]].source_path}, which the panel keeps")) if x)
                     summary.same_report += 1
                 if i in previous:
-                    prev = packed(previous[i])
+                    prev = packed(previous[i], whole=False)
                     if prev is not None and prev.report is not None:
                         for c in linked(p.report, p.link, p.sections, prev.report, prev.link):
-                            from dataclasses import asdict
-
-                            extra.append({"report_id": p.report_id, "source_path": p.source_path, **asdict(c)})
+                            extra.append({"report_id": p.report_id, "source_path": p.source_path, **plain(c)})
             _count(summary, p, extra)
             writer.add_packed(p, extra, panel=i not in same)
-        return writer.commit()
+        written = writer.commit()
+        summary.sqlite_cpu_s, summary.duckdb_cpu_s = writer.sqlite.cpu_s, writer.duckdb.cpu_s
+        return written
     except BaseException as exc:
         writer.abort()
         if isinstance(exc, KeyboardInterrupt) and writer.committed:

@@ -89,6 +89,34 @@ def _typed(kind: str, v):
     return capped(str(v), MAX_TEXT)
 
 
+def typed_column(kind: str, values: list) -> list:
+    """``_typed`` of every value of one column (what ``typed_row`` does cell by cell), with the common
+    cases taken without a detour: an ``int`` is checked against int64 rather than parsed as a Decimal,
+    a ``str`` short enough is itself."""
+    if kind == "integer":
+        return [v if type(v) is int and -INT64 <= v <= INT64 else (None if v is None else as_integer(v))
+                for v in values]
+    if kind == "string":
+        return [v if type(v) is str and len(v) <= MAX_TEXT else (None if v is None else capped(str(v), MAX_TEXT))
+                for v in values]
+    if kind == "decimal":
+        return [v if type(v) is Decimal and _plain_decimal(v) else (None if v is None else as_decimal(v))
+                for v in values]
+    return [None if v is None else _typed(kind, v) for v in values]
+
+
+_SCALE, _INTEGER_DIGITS = SETTINGS.value_scale, SETTINGS.value_precision - SETTINGS.value_scale
+
+
+def _plain_decimal(d: Decimal) -> bool:
+    """A Decimal ``as_decimal`` returns unchanged, known without its detour (finite, at most
+    ``value_scale`` places, fewer integer digits than the store holds); others take the detour."""
+    if not d.is_finite():
+        return False
+    exponent = d.as_tuple().exponent
+    return -_SCALE <= exponent <= 0 and d.adjusted() < _INTEGER_DIGITS
+
+
 def capped(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text

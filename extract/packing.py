@@ -22,17 +22,17 @@ import hashlib
 import io
 import json
 import zlib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from functools import lru_cache
 
 import pyarrow as pa
 
-from .frames import typed_row
+from .frames import MAX_NOTE, capped, typed_column, typed_row
 from .results import FileResult
 from .schema import BY_NAME
-from .writers.csv import cell_text
-from .writers.parquet import plain_schema
+from .writers.csv import cell_text, column_text
+from .writers.parquet import column_array, ipc_bytes, plain_schema, rows_table
 
 MAGIC = b"extract-packed-2\n"
 RENDERED = ("facts", "checks", "panel")  # tables the worker renders whole
@@ -70,11 +70,7 @@ def csv_rows(name: str, rows: list[dict]) -> bytes:
 
 
 def arrow_rows(name: str, rows: list[dict]) -> bytes:
-    table = pa.Table.from_pylist(rows, schema=plain_schema(BY_NAME[name]))
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return sink.getvalue().to_pybytes()
+    return ipc_bytes(rows_table(rows, plain_schema(BY_NAME[name])))
 
 
 def read_arrow(data: bytes) -> pa.Table:
@@ -91,6 +87,53 @@ def rendered(name: str, rows: list[dict]) -> dict[str, bytes]:
     return {f"{name}.csv": csv_rows(name, typed), f"{name}.arrow": arrow_rows(name, typed)}
 
 
+@lru_cache(maxsize=None)
+def _field_names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def plain(record) -> dict:
+    """A record's fields as a dict (``asdict`` without its deep copy: every field is a plain value)."""
+    return {name: getattr(record, name) for name in _field_names(type(record))}
+
+
+def render_columns(name: str, columns: list[list]) -> tuple[bytes, pa.Table]:
+    """A table's rows given column by column (raw values, in schema order): typed as ``typed_row`` types
+    them, as CSV bytes (what ``csv_rows`` writes) and as an Arrow table (what ``arrow_rows`` holds)."""
+    resource = BY_NAME[name]
+    typed = [typed_column(f.type, values) for f, values in zip(resource.fields, columns)]
+    if name == "reports":  # typed_row caps a report's note
+        at = resource.names.index("note")
+        typed[at] = [None if v is None else capped(v, MAX_NOTE) for v in typed[at]]
+    texts = [column_text(f.type, col) for f, col in zip(resource.fields, typed)]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(zip(*texts))
+    schema = plain_schema(resource)
+    table = pa.Table.from_arrays([column_array(f.type, col) for f, col in zip(schema, typed)], schema=schema)
+    return buf.getvalue().encode("utf-8"), table
+
+
+def rendered_records(name: str, records: list, report_id: str, source_path: str) -> dict[str, bytes]:
+    """Records (facts, checks) rendered column by column: the same bytes ``rendered`` gives for their rows
+    (``report_id`` and ``source_path`` prefixed), without a dict per row."""
+    n = len(records)
+    columns = []
+    for f in BY_NAME[name].fields:
+        if f.name == "report_id":
+            columns.append([report_id] * n)
+        elif f.name == "source_path":
+            columns.append([source_path] * n)
+        else:
+            columns.append([getattr(r, f.name) for r in records])
+    csv_bytes, table = render_columns(name, columns)
+    return {f"{name}.csv": csv_bytes, f"{name}.arrow": ipc_bytes(table)}
+
+
+def render_rows(name: str, rows: list[dict]) -> tuple[bytes, pa.Table]:
+    """Rows (dicts) rendered column by column (``render_columns``): what ``add_row`` wrote one by one."""
+    return render_columns(name, [[r.get(f.name) for r in rows] for f in BY_NAME[name].fields])
+
+
 # ------------------------------------------------------------------ a result → packed
 
 
@@ -99,14 +142,14 @@ def pack(result: FileResult, digest: str, cacheable: bool = True) -> Packed:
 
     rid = result.report.report_id if result.report else ""
     sp = result.source_path
-    p = Packed(sp, digest, asdict(result.report) if result.report else None, cacheable=cacheable)
-    p.sections = [{"report_id": rid, "source_path": sp, **asdict(s)} for s in result.sections]
-    p.errors = [asdict(e) for e in result.errors]
+    p = Packed(sp, digest, plain(result.report) if result.report else None, cacheable=cacheable)
+    p.sections = [{"report_id": rid, "source_path": sp, **plain(s)} for s in result.sections]
+    p.errors = [plain(e) for e in result.errors]
     p.counts = {"checks_failed": sum(1 for c in result.checks if c.status == "fail"),
                 "checks_warned": sum(1 for c in result.checks if c.status == "warn")}
     if result.report is not None:
-        p.parts.update(rendered("facts", [{"report_id": rid, "source_path": sp, **asdict(f)} for f in result.facts]))
-        p.parts.update(rendered("checks", [{"report_id": rid, "source_path": sp, **asdict(c)} for c in result.checks]))
+        p.parts.update(rendered_records("facts", result.facts, rid, sp))
+        p.parts.update(rendered_records("checks", result.checks, rid, sp))
         p.parts.update(rendered("panel", [panel_row(result)]))
         p.link = link_data(result)
     return p

@@ -17,7 +17,7 @@ from .stages.checks import run_checks
 from .stages.mapping import map_tables
 from .stages.metadata import extract_metadata
 from .stages.prose import numbers_by_row, prose_checks
-from .stages.reuse import keywords
+from .stages.reuse import forget, keywords
 from .stages.sections import SectionRow, find_sections, table_regions
 from .stages.template_detect import detect_template
 from .templates import TABLE_KEYS, TEMPLATES, CellKey, Template, reader_hints
@@ -150,6 +150,7 @@ def process_bytes(data: bytes, source_path: str, trace: dict | None = None) -> F
     """Read and analyse one file's bytes; never raises. ``trace`` receives the Document and each
     stage's output."""
     rid = report_id(data) if data else ""
+    forget()  # the previous report's segmentations
     try:
         doc = read(data, source_path, _hints())
         if trace is not None:

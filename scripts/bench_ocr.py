@@ -14,7 +14,8 @@ in its own child process:
 
 Goals (issue 11): at most 2 s per scanned page, 4 s per six-page report, 1 GB per worker.
 The machine is shared: CPU seconds are the figure to compare; wall seconds are printed too.
-Exits 1 when a goal is missed.
+Prints each goal with PASS or MISS and exits 0 whatever the figures (a slow or busy machine is not
+an error); ``--check`` exits 1 when a goal is missed.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this tree's extract, whatever else is installed
 DEFAULT = sorted((ROOT.parent / "shared" / "corpus-converted" / "scan").glob("*.pdf"))
 PAGE_GOAL_S, REPORT_GOAL_S, REPORT_PAGES, MEMORY_GOAL_MB = 2.0, 4.0, 6, 1024
 
@@ -85,6 +87,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="*")
     ap.add_argument("--child", choices=["pipeline", "pages"])
+    ap.add_argument("--check", action="store_true", help="exit 1 when a goal is missed")
     args = ap.parse_args()
     files = args.files or [str(p) for p in DEFAULT]
     if not files:
@@ -106,15 +109,17 @@ def main() -> int:
     print(f"  whole pipeline: {per_page:.2f} s CPU per page ({m['wall'] / n:.2f} s wall), "
           f"{m['cpu'] / m['reports']:.1f} s per report; {per_report:.1f} s for a {REPORT_PAGES}-page report")
     print(f"  peak memory of the worker: {m['peak_mb']:.0f} MB (reader alone {p['peak_mb']:.0f} MB)")
-    missed = []
-    if per_page > PAGE_GOAL_S:
-        missed.append(f"{per_page:.2f} s per page (goal {PAGE_GOAL_S:g} s)")
-    if per_report > REPORT_GOAL_S:
-        missed.append(f"{per_report:.1f} s per {REPORT_PAGES}-page report (goal {REPORT_GOAL_S:g} s)")
-    if m["peak_mb"] > MEMORY_GOAL_MB:
-        missed.append(f"{m['peak_mb']:.0f} MB per worker (goal {MEMORY_GOAL_MB} MB)")
-    print("goals met" if not missed else "goals missed: " + "; ".join(missed))
-    return 1 if missed else 0
+    checks = [("OCR, whole pipeline, CPU per page", per_page, PAGE_GOAL_S, f"{per_page:.2f} s", "s"),
+              (f"OCR, a {REPORT_PAGES}-page report", per_report, REPORT_GOAL_S, f"{per_report:.1f} s", "s"),
+              ("OCR, peak memory of a worker", m["peak_mb"], MEMORY_GOAL_MB, f"{m['peak_mb']:.0f} MB", "MB")]
+    missed = 0
+    print()
+    for name, value, goal, text, unit in checks:
+        ok = value <= goal
+        missed += not ok
+        print(f"{name:<38} {text:>9}  ≤ {goal:g} {unit:<3} {'PASS' if ok else 'MISS'}")
+    print("every goal met" if not missed else f"{missed} of {len(checks)} goals missed")
+    return 1 if (args.check and missed) else 0
 
 
 if __name__ == "__main__":

@@ -89,3 +89,111 @@ def test_a_number_stata_cannot_hold_goes_as_text_not_rounded(tmp_path):
     assert frame["act_pro_pro_amo"].iloc[0] == "1234567890.123456789"
     assert labels["act_pro_pro_amo"].endswith("(text)")
     assert frame["act_pro_pro_ite"].iloc[0] == 1  # the other columns stay numbers
+
+
+# ------------------------------------------------------------------ panel.dta written without pandas
+
+
+def _pandas_dta(table, path: Path, stamp) -> None:
+    """What panel.dta was before it was written directly: pandas' to_stata of the same columns (the reference)."""
+    from decimal import Decimal
+
+    from extract.schema import PANEL
+    from extract.writers.stata import MAX_LABEL, _exact_as_double, _label, stata_names
+
+    frame, as_text = {}, []
+    for f in PANEL.fields:
+        values = table.column(f.name).to_pylist()
+        if f.type in ("decimal", "integer"):
+            if not all(_exact_as_double(v) for v in values):
+                as_text.append(f.name)
+                frame[f.name] = pd.Series(["" if v is None else (format(v, "f") if isinstance(v, Decimal) else str(v))
+                                           for v in values], dtype=object)
+            elif f.type == "decimal":
+                frame[f.name] = pd.Series([None if v is None else float(v) for v in values], dtype="float64")
+            elif any(v is not None and not -2147483647 <= v <= 2147483620 for v in values):
+                # past Stata's long: a double column. (pandas, given Int64, writes a missing value there as
+                # 0x7fe01b…, one past .z; the direct writer writes Stata's own '.')
+                frame[f.name] = pd.Series([None if v is None else float(v) for v in values], dtype="float64")
+            else:
+                frame[f.name] = pd.Series(values, dtype="Int64")
+        else:
+            frame[f.name] = pd.Series([v if v is not None else "" for v in values], dtype=object)
+    df = pd.DataFrame(frame, columns=[f.name for f in PANEL.fields])
+    names = stata_names()
+    labels = {names[f.name]: _label(f) for f in PANEL.fields}
+    for name in as_text:
+        labels[names[name]] = labels[names[name]][:MAX_LABEL - 7] + " (text)"
+    df.columns = [names[c] for c in df.columns]
+    df.to_stata(path, version=118, write_index=False, variable_labels=labels, time_stamp=stamp,
+                data_label="政府信息公开工作年度报告 panel (one row per agency-year)")
+
+
+def _panel_table(rows: list[dict]):
+    import pyarrow as pa
+
+    from extract.frames import typed_row
+    from extract.schema import PANEL
+    from extract.writers.parquet import arrow_schema
+
+    return pa.Table.from_pylist([typed_row(PANEL, r) for r in rows], schema=arrow_schema(PANEL))
+
+
+@pytest.mark.parametrize("case", ["empty", "plain", "nulls", "wide_ints", "huge_int", "inexact_decimal",
+                                  "long_text", "long_bytes", "all_missing_column", "many_rows"])
+def test_panel_dta_is_byte_for_byte_what_pandas_wrote(tmp_path, case):
+    import random
+    from datetime import datetime
+    from decimal import Decimal
+
+    from extract.schema import PANEL
+    from extract.writers.stata import dta_bytes
+
+    rng = random.Random(case)
+    cells = [f.name for f in PANEL.fields if f.type == "integer" and "." in f.name]
+    decimals = [f.name for f in PANEL.fields if f.type == "decimal"]
+    rows = []
+    for i in range({"empty": 0, "plain": 3, "many_rows": 4500}.get(case, 12)):
+        row = {"report_id": f"{i:016x}", "source_path": f"dir/报告{i}.txt", "agency": "漳州市二轻集体工业联社" * (i % 3),
+               "agency_id": f"a{i}", "province": "福建省", "city": "", "county": None, "year": 2019 + i % 3,
+               "template": "2021"}
+        for c in cells:
+            if case == "plain" or rng.random() < 0.7:
+                row[c] = rng.randrange(0, 500)
+        for c in decimals:
+            if rng.random() < 0.8:
+                row[c] = Decimal(rng.randrange(0, 10**6)) / 100
+        rows.append(row)
+    if case == "wide_ints" and rows:
+        rows[3][cells[0]] = 3_000_000_000  # past Stata's long: the column becomes double
+        rows[4][cells[1]] = -2_147_483_647  # long's lowest value
+    if case == "huge_int" and rows:
+        rows[2][cells[5]] = 2**60  # past what a double holds exactly: text
+    if case == "inexact_decimal" and rows:
+        rows[1][decimals[0]] = Decimal("1234567890.123456789")
+    if case == "long_text" and rows:
+        rows[5]["agency"] = "长" * 3000  # past 2,045 characters: strL
+        rows[7]["agency"] = "长" * 3000  # the same text again shares its strL
+        rows[8]["source_path"] = "x" * 2100
+    if case == "long_bytes" and rows:
+        rows[5]["agency"] = "长" * 1000  # 1,000 characters, 3,000 bytes: strL of bytes
+    if case == "many_rows":  # written a batch of rows at a time: long texts shared across batches
+        rows[10]["agency"] = rows[3000]["agency"] = "长" * 2100
+        rows[4400]["city"] = "市" * 2100
+        rows[4401][cells[3]] = 3_000_000_000
+    if case == "all_missing_column":
+        for r in rows:
+            r.pop(cells[7], None)
+            r.pop(decimals[1], None)
+    table = _panel_table(rows)
+    stamp = datetime(2025, 12, 1, 8, 5)
+    _pandas_dta(table, tmp_path / "pandas.dta", stamp)
+    assert dta_bytes(table, stamp) == (tmp_path / "pandas.dta").read_bytes()
+
+
+def test_panel_dta_is_reproducible(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")
+    for name in ("a", "b"):
+        api.run([CORPUS / "zhangzhou-erqing-2019.txt", CORPUS / "pingtan-2019.txt"], tmp_path / name, jobs=1)
+    assert (tmp_path / "a" / "panel.dta").read_bytes() == (tmp_path / "b" / "panel.dta").read_bytes()
+    assert b"01 Dec 2025 00:00" in (tmp_path / "a" / "panel.dta").read_bytes()[:300]

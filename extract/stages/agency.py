@@ -59,7 +59,9 @@ def simplify(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _gazetteer():
-    with warnings.catch_warnings():
+    from ..imports import light_pkg_resources
+
+    with warnings.catch_warnings(), light_pkg_resources():
         warnings.simplefilter("ignore")
         import cpca
     counties, short = {}, {}
@@ -78,8 +80,8 @@ def _cpca(text: str) -> tuple[str, str, str, str, str]:
     cpca, _, _ = _gazetteer()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        df = cpca.transform([text])
-    row = df.iloc[0]
+        # the record cpca.transform puts in its one-row DataFrame, without building one (and importing pandas)
+        row = cpca._get_one_addr(text, False, {})
 
     def val(k):
         v = row.get(k)

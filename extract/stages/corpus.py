@@ -14,7 +14,7 @@ from ..results import FileResult
 from ..templates import CROSS_YEAR, TABLE_KEYS, CellKey
 from .agency import locate
 from .crossyear import cross_year_checks
-from .reuse import hashed_shingles, reuse_share
+from .reuse import hashed_shingles, hashes_of, hashes_text, reuse_share
 
 
 def place(result: FileResult) -> None:
@@ -38,7 +38,7 @@ def link_data(result: FileResult) -> dict:
     values = {str(CellKey(f.table, f.row, f.column)): f.value for f in result.facts}
     return {"template": result.report.template if result.report else "",
             "cells": {k: (None if values.get(k) is None else format(values[k], "f")) for k in LINK_CELLS},
-            "shingles": [hashed_shingles(s.text) if s.section_key not in TABLE_KEYS and s.text else []
+            "shingles": [hashes_text(hashed_shingles(s.text)) if s.section_key not in TABLE_KEYS and s.text else ""
                          for s in result.sections]}
 
 
@@ -69,11 +69,13 @@ def linked(report: dict, link: dict, sections: list[dict], prev_report: dict, pr
     if report.get("template") in ("2019", "2021") and prev_report.get("template") in ("2019", "2021"):
         checks = cross_year_checks(_cells(prev_link), _cells(link), prev_report["template"], report["template"],
                                    prev_report["report_id"])
-    previous = set().union(*[set(s) for s in prev_link.get("shingles", [])]) if prev_link.get("shingles") else set()
+    previous: set = set()
+    for text in prev_link.get("shingles") or []:
+        previous.update(hashes_of(text))
     own = link.get("shingles") or []
     for i, s in enumerate(sections):
         if s.get("section_key") not in TABLE_KEYS and s.get("text") and i < len(own):
-            s["reuse_prev"] = reuse_share(own[i], previous)
+            s["reuse_prev"] = reuse_share(hashes_of(own[i]), previous)
             s["prev_report_id"] = prev_report["report_id"]
     return checks
 

@@ -135,6 +135,7 @@ def interleaved(cells: tuple[str, ...]) -> list[tuple[str, ...]]:
     return out
 
 
+@lru_cache(maxsize=16384)  # a worker meets the same printed labels report after report
 def _rank_rows(segs: tuple[str, ...], rows: tuple[tuple[str, Row], ...]) -> tuple[RowMatch, ...]:
     """The label read as printed (its cells apart), with unnumbered parts joined to the part before (a
     label a cell boundary cut), and with cells split line by line rejoined: the reading that names a

@@ -185,10 +185,14 @@ def to_docx(spec: ReportSpec, path: Path, page_numbers: bool = False, running_he
             grid: Grid = item[2]
             table = doc.add_table(rows=grid.height, cols=grid.width)
             table.style = "Table Grid"
+            # table.cell() walks every cell of the table each time: its layout, walked once per merge
+            layout: list = []
             for c in grid.cells:
-                cell = table.cell(c.row, c.col)
+                layout = layout or table._cells
+                cell = layout[c.row * grid.width + c.col]
                 if c.rowspan > 1 or c.colspan > 1:
-                    cell = cell.merge(table.cell(c.row + c.rowspan - 1, c.col + c.colspan - 1))
+                    cell = cell.merge(layout[(c.row + c.rowspan - 1) * grid.width + c.col + c.colspan - 1])
+                    layout = []
                 cell.text = c.text
                 for par in cell.paragraphs:
                     for run in par.runs:

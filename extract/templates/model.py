@@ -55,7 +55,7 @@ class Row:
     group: str = ""  # enclosing merged labels, e.g. 三、本年度办理结果/（三）不予公开
     short: bool = False  # label too short to be found in running text without its numbering
 
-    @property
+    @cached_property
     def labels(self) -> tuple[str, ...]:
         from ..textnorm import split_numbering
 

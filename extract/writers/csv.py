@@ -37,6 +37,15 @@ def cell_text(kind: str, v) -> str:
     return excel_safe(str(v))
 
 
+def column_text(kind: str, values: list) -> list[str]:
+    """``cell_text`` of every value of a column (values as ``frames.typed_column`` leaves them)."""
+    if kind == "string":
+        return ["" if v is None else (excel_safe(v) if v.startswith(_FORMULA_START) else v) for v in values]
+    if kind == "integer":
+        return ["" if v is None else (str(v) if type(v) is int else number_text(v)) for v in values]
+    return [cell_text(kind, v) for v in values]
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN = re.compile(r"[+\-]?\d[\d,]*(?:\.\d+)?(?:万元|元|%)?|[-—–]+")
 

@@ -53,9 +53,11 @@ def request_outcomes_sql() -> str:
 def write_duckdb(folder: Path, path: Path) -> None:
     import duckdb
 
-    # a small buffer pool: DuckDB writes through to the file instead of holding the tables in memory;
-    # the storage format every DuckDB 1.x reads (the `duckdb` command line users have may be older)
-    con = duckdb.connect(str(path), config={"memory_limit": "128MB", "threads": 1,
+    # a bounded buffer pool: DuckDB writes through to the file instead of holding the tables in memory, but
+    # it holds a block per column of the row group it builds: the panel's 235 columns need ~250 MB from
+    # ~20,000 rows on (128 MB failed there); it runs in a process of its own (``side.SideWriter``).
+    # The storage format every DuckDB 1.x reads (the `duckdb` command line users have may be older)
+    con = duckdb.connect(str(path), config={"memory_limit": "320MB", "threads": 1,
                                             "storage_compatibility_version": STORAGE_VERSION})
     try:
         for r in RESOURCES:

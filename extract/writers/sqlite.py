@@ -77,16 +77,19 @@ def _create(con: sqlite3.Connection, r: Resource) -> None:
     con.execute(f"CREATE TABLE {_q(r.name)} ({', '.join(cols)})")
 
 
-def _rows(r: Resource, batch) -> list[tuple]:
-    data = [batch.column(f.name).to_pylist() for f in r.fields]
-    rows = [tuple(_cell(v) for v in row) for row in zip(*data)]
+def _rows(r: Resource, batch):
+    """The batch's rows as tuples, column by column: only decimal columns need their values converted."""
+    data = []
+    for f in r.fields:
+        values = batch.column(f.name).to_pylist()
+        data.append([None if v is None else _cell(v) for v in values] if f.type == "decimal" else values)
     if r.name == "facts":
         rid, t, row, c = (batch.column(n).to_pylist() for n in ("report_id", "table", "row", "column"))
-        rows = [(f"{a}/{b}.{d}.{e}",) + x for a, b, d, e, x in zip(rid, t, row, c, rows)]
+        data.insert(0, [f"{a}/{b}.{d}.{e}" for a, b, d, e in zip(rid, t, row, c)])
     elif r.name == "checks":
         rid, chk = batch.column("report_id").to_pylist(), batch.column("check").to_pylist()
-        rows = [(f"{a}/{b}",) + x for a, b, x in zip(rid, chk, rows)]
-    return rows
+        data.insert(0, [f"{a}/{b}" for a, b in zip(rid, chk)])
+    return zip(*data)
 
 
 def _check_cells(batch) -> list[tuple[str, str]]:
@@ -101,26 +104,30 @@ def _check_cells(batch) -> list[tuple[str, str]]:
     return out
 
 
-def write_sqlite(folder: Path, path: Path) -> None:
-    import pyarrow.parquet as pq
+class _Db:
+    """reports.sqlite being filled: tables created, then batches of rows table by table, then finished."""
 
-    path.unlink(missing_ok=True)
-    con = sqlite3.connect(str(path))
-    try:
-        con.execute("PRAGMA journal_mode = OFF")
-        con.execute("PRAGMA synchronous = OFF")
+    def __init__(self, path: Path):
+        path.unlink(missing_ok=True)
+        self.con = sqlite3.connect(str(path))
+        self.con.execute("PRAGMA journal_mode = OFF")
+        self.con.execute("PRAGMA synchronous = OFF")
         for r in RESOURCES:
-            _create(con, r)
-        con.execute('CREATE TABLE "check_cells" ("check_id" TEXT REFERENCES checks(check_id), '
-                    '"fact_id" TEXT REFERENCES facts(fact_id))')
+            _create(self.con, r)
+        self.con.execute('CREATE TABLE "check_cells" ("check_id" TEXT REFERENCES checks(check_id), '
+                         '"fact_id" TEXT REFERENCES facts(fact_id))')
+        self.inserts = {}
         for r in RESOURCES:
             width = len(r.fields) + (1 if r.name in ("facts", "checks") else 0)
-            insert = f"INSERT OR IGNORE INTO {_q(r.name)} VALUES ({', '.join('?' * width)})"
-            source = pq.ParquetFile(folder / f"{r.name}.parquet")
-            for batch in source.iter_batches(batch_size=5000):
-                con.executemany(insert, _rows(r, batch))
-                if r.name == "checks":
-                    con.executemany('INSERT INTO "check_cells" VALUES (?, ?)', _check_cells(batch))
+            self.inserts[r.name] = f"INSERT OR IGNORE INTO {_q(r.name)} VALUES ({', '.join('?' * width)})"
+
+    def add(self, r: Resource, batch) -> None:
+        self.con.executemany(self.inserts[r.name], _rows(r, batch))
+        if r.name == "checks":
+            self.con.executemany('INSERT INTO "check_cells" VALUES (?, ?)', _check_cells(batch))
+
+    def finish(self) -> None:
+        con = self.con
         # a cell an identity names exists in facts (every template cell is written), but keep only links that resolve
         con.execute('DELETE FROM "check_cells" WHERE fact_id NOT IN (SELECT fact_id FROM facts)')
         for table, indexes in INDEXES.items():
@@ -130,5 +137,111 @@ def write_sqlite(folder: Path, path: Path) -> None:
             con.execute(f"CREATE VIEW {_q(name)} AS {sql}")
         con.execute(f'CREATE VIEW "request_outcomes" AS {request_outcomes_sql()}')
         con.commit()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def write_sqlite(folder: Path, path: Path) -> None:
+    """reports.sqlite from the staged Parquet files, table by table."""
+    import pyarrow.parquet as pq
+
+    db = _Db(path)
+    try:
+        for r in RESOURCES:
+            for batch in pq.ParquetFile(folder / f"{r.name}.parquet").iter_batches(batch_size=5000):
+                db.add(r, batch)
+        db.finish()
     finally:
-        con.close()
+        db.close()
+
+
+# ------------------------------------------------------------------ written beside the run, as rows stream
+
+
+def _serve(conn, path: str) -> None:
+    """The SQLite process: Arrow stream messages ``(table, ipc bytes)`` in the order the run writes
+    them, then ``None``; answers ``("ok",)`` or ``("error", text)``."""
+    import resource
+    import signal
+    import traceback
+
+    from ..packing import read_arrow
+    from ..schema import BY_NAME
+    from ..workers import die_with_parent
+
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run decides what an interrupt does
+    try:
+        db = _Db(Path(path))
+        try:
+            while True:
+                message = conn.recv_bytes()
+                if message == b"":
+                    break
+                name, _, data = message.partition(b"\n")
+                r = BY_NAME[name.decode()]
+                for batch in read_arrow(data).to_batches(max_chunksize=5000):
+                    db.add(r, batch)
+            db.finish()
+        finally:
+            db.close()
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        conn.send(("ok", usage.ru_utime + usage.ru_stime))
+    except BaseException as exc:  # the parent reports it
+        try:
+            conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
+        except OSError:
+            pass
+        raise SystemExit(1)
+
+
+class SqliteStream:
+    """reports.sqlite written by a process of its own while the run streams its rows: every table's
+    rows go to it as Arrow streams, table by table in the order they are written (each table's rows in
+    output order), so its inserts run beside the parent's work instead of after it. The file holds what
+    ``write_sqlite`` writes from the Parquet files, row for row; its pages are laid out in the order
+    the rows came (the same for the same inputs)."""
+
+    def __init__(self, path: Path):
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork")  # before the Parquet writers start their threads
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_serve, args=(child, str(path)), daemon=True)
+        self.proc.start()
+        child.close()
+        self.cpu_s = 0.0
+
+    def send(self, name: str, ipc: bytes) -> None:
+        try:
+            self.conn.send_bytes(name.encode() + b"\n" + ipc)
+        except OSError:  # it stopped: say why
+            self.wait()
+            raise
+
+    def end(self) -> None:
+        """Every row sent: it builds the indexes and views and commits while the run writes the rest."""
+        try:
+            self.conn.send_bytes(b"")
+        except OSError:
+            self.wait()
+            raise
+
+    def wait(self) -> None:
+        """Wait for it to finish; raise what went wrong there."""
+        try:
+            answer = self.conn.recv()
+        except (EOFError, OSError):
+            self.proc.join(timeout=5)
+            answer = ("error", f"the SQLite writer stopped (exit code {self.proc.exitcode})")
+        self.proc.join()
+        if answer[0] != "ok":
+            raise RuntimeError(f"reports.sqlite could not be written: {answer[1]}")
+        self.cpu_s = answer[1]  # the CPU seconds it took
+
+    def abort(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(timeout=5)
+        self.conn.close()

@@ -1,0 +1,67 @@
+"""A writer that runs in a process of its own, started early and told when to begin.
+
+DuckDB needs a buffer of a few hundred MB to build a wide table (the panel's 235 columns): in the
+run's parent that would be the parent's peak. ``SideWriter`` forks a process when the output writer
+is created (before the Parquet writers start their threads), which waits until the staged Parquet
+files are complete, then writes its file (``write_duckdb``) while the parent writes the others.
+It dies with the parent, ignores Ctrl-C (the run decides), and reports its CPU time or its error.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+
+
+def _serve(conn, fn, args) -> None:
+    import resource
+    import signal
+    import traceback
+
+    from ..workers import die_with_parent
+
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        if conn.recv_bytes() != b"go":
+            return
+        fn(*args)
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        conn.send(("ok", usage.ru_utime + usage.ru_stime))
+    except EOFError:
+        return
+    except BaseException as exc:  # the parent reports it
+        try:
+            conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
+        except OSError:
+            pass
+        raise SystemExit(1)
+
+
+class SideWriter:
+    def __init__(self, name: str, fn, *args):
+        ctx = mp.get_context("fork")
+        self.name = name
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_serve, args=(child, fn, args), daemon=True)
+        self.proc.start()
+        child.close()
+        self.cpu_s = 0.0
+
+    def start(self) -> None:
+        self.conn.send_bytes(b"go")
+
+    def wait(self) -> None:
+        try:
+            answer = self.conn.recv()
+        except (EOFError, OSError):
+            self.proc.join(timeout=5)
+            answer = ("error", f"its process stopped (exit code {self.proc.exitcode})")
+        self.proc.join()
+        if answer[0] != "ok":
+            raise RuntimeError(f"{self.name} could not be written: {answer[1]}")
+        self.cpu_s = answer[1]
+
+    def abort(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(timeout=5)
+        self.conn.close()

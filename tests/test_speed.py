@@ -1,0 +1,175 @@
+"""What keeps runs fast without changing a byte of what they write: jieba's dictionary and IDF table
+loaded from the project's own compact caches (the same words and numbers jieba loads), keywords
+computed on the one segmentation a section gets, and a parent that never imports what only workers or
+nobody need (pandas, jieba, pyarrow.compute)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extract.stages import reuse
+
+from conftest import CORPUS, ROOT
+
+
+def _jieba_files():
+    import jieba
+
+    base = Path(jieba.__file__).parent
+    return base / "dict.txt", base / "analyse" / "idf.txt"
+
+
+def test_dictionary_cache_holds_what_jieba_builds(tmp_path):
+    import jieba
+
+    dict_txt, idf_txt = _jieba_files()
+    freq, total = jieba.Tokenizer().gen_pfdict(open(dict_txt, "rb"))
+    keys, values, got_total = reuse._prefix_dict(dict_txt.read_bytes())
+    assert dict(zip(keys, values)) == freq and int(got_total) == total
+    # and read back from the cache file
+    reuse.configure(tmp_path)
+    try:
+        for _ in range(2):  # built, then read
+            k, v, t = reuse._cached(str(dict_txt), "jieba-dict", reuse._prefix_dict, "q")
+            assert dict(zip(k, v)) == freq and int(t) == total
+        (cache,) = tmp_path.glob("jieba-dict-*.bin")
+        cache.write_bytes(cache.read_bytes()[:1000])  # a damaged cache is built again
+        k, v, t = reuse._cached(str(dict_txt), "jieba-dict", reuse._prefix_dict, "q")
+        assert dict(zip(k, v)) == freq
+    finally:
+        reuse.configure(None)
+
+
+def test_idf_and_stop_words_are_jiebas():
+    from jieba.analyse.tfidf import IDFLoader, KeywordExtractor
+
+    _, idf_txt = _jieba_files()
+    loader = IDFLoader(str(idf_txt))
+    keys, values, median = reuse._idf_table(idf_txt.read_bytes())
+    assert dict(zip(keys, values)) == loader.idf_freq and median == loader.median_idf
+    assert reuse.STOP_WORDS == KeywordExtractor.STOP_WORDS
+
+
+def test_keywords_are_jiebas_extract_tags():
+    import jieba.analyse
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt")) + sorted(CORPUS.glob("*.md"))]
+    texts += [t[i:i + 400] for t in texts for i in range(0, len(t), 997)]
+    for text in texts:
+        want = [t for t in jieba.analyse.extract_tags(text[:reuse.MAX_CHARS], topK=24) if reuse._HAN.search(t)]
+        assert reuse.keywords(text) == ("、".join(want[:8]) if len(text) >= 20 else "")
+        assert reuse.words(text) == [w for w in jieba.lcut(text[:reuse.MAX_CHARS]) if reuse._WORD.search(w)]
+
+
+def test_parent_stays_lean(tmp_path):
+    """A run's parent never imports pandas, jieba or pyarrow.compute (workers load jieba when they
+    segment; nothing loads pandas)."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "r.txt").write_bytes((CORPUS / "zhangzhou-erqing-2019.txt").read_bytes())
+    code = ("import sys, json; from extract import api; api.run([sys.argv[1]], sys.argv[2], jobs=1); "
+            "print(json.dumps([m for m in ('pandas', 'jieba', 'pyarrow.compute', 'cpca') if m in sys.modules]))")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "in"), str(tmp_path / "out")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_sqlite_written_beside_the_run_holds_what_the_tables_hold(tmp_path):
+    """reports.sqlite, filled by its own process as rows stream, holds row for row what write_sqlite
+    writes from the committed Parquet files."""
+    import sqlite3
+
+    from extract import api
+    from extract.writers.sqlite import write_sqlite
+
+    (tmp_path / "in").mkdir()
+    for name in ("pingtan-2018.txt", "pingtan-2019.txt", "zhangzhou-erqing-2019.txt", "shuyang-xian-2025.md"):
+        (tmp_path / "in" / name).write_bytes((CORPUS / name).read_bytes())
+    api.run([tmp_path / "in"], tmp_path / "out", jobs=2)
+    write_sqlite(tmp_path / "out", tmp_path / "ref.sqlite")
+    got, want = sqlite3.connect(tmp_path / "out" / "reports.sqlite"), sqlite3.connect(tmp_path / "ref.sqlite")
+    schema = "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+    assert got.execute(schema).fetchall() == want.execute(schema).fetchall()
+    for (table,) in want.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"):
+        rows = [(r, [type(v) for v in r]) for r in want.execute(f'SELECT * FROM "{table}"')]
+        assert [(r, [type(v) for v in r]) for r in got.execute(f'SELECT * FROM "{table}"')] == rows, table
+
+
+@pytest.mark.parametrize("name", ["reports", "checks", "sections", "panel"])
+def test_parquet_row_groups_end_where_rows_one_by_one_end_them(tmp_path, name, monkeypatch):
+    """The parent's rows go to Parquet a few hundred at a time and workers' tables whole; row groups end
+    where adding the rows one by one ended them (every BATCH rows, or after the table that passed it),
+    so the file is byte for byte the same."""
+    import random
+    from decimal import Decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from extract.frames import typed_row
+    from extract.packing import arrow_rows, read_arrow, render_rows
+    from extract.schema import BY_NAME
+    from extract.writers import parquet
+
+    r = BY_NAME[name]
+    rng = random.Random(name)
+
+    def value(kind):
+        if rng.random() < 0.3:
+            return None
+        return {"string": lambda: rng.choice(["", "漳州", "=1+2", "x" * rng.randrange(60)]),
+                "integer": lambda: rng.randrange(10**6), "decimal": lambda: Decimal(rng.randrange(10**6)) / 100,
+                "number": lambda: rng.random(), "boolean": lambda: rng.random() < 0.5}[kind]()
+
+    ops = []
+    for _ in range(1500):
+        rows = [{f.name: value(f.type) for f in r.fields} for _ in range(rng.randrange(1, 4))]
+        ops.append(("table" if name in ("checks", "panel") and rng.random() < 0.4 else "rows", rows))
+    batch = 700
+    monkeypatch.setattr(parquet, "BATCH", batch)
+    monkeypatch.setattr(parquet, "ROWS", {})
+    # the reference: every row one by one, a row group written as soon as BATCH rows wait
+    schema = parquet.arrow_schema(r)
+    ref = pq.ParquetWriter(str(tmp_path / "ref.parquet"), schema)
+    pending: list = []
+
+    def flush():
+        nonlocal pending
+        if pending:
+            ref.write_table(pa.Table.from_pylist([typed_row(r, x) for x in pending], schema=schema))
+            pending = []
+
+    for kind, rows in ops:
+        pending += rows
+        if kind == "rows":
+            while len(pending) >= batch:
+                head, rest = pending[:batch], pending[batch:]
+                pending = head
+                flush()
+                pending = rest
+        elif len(pending) >= batch:
+            flush()
+    flush()
+    ref.close()
+    sink = parquet.ParquetSink(r, tmp_path / "got.parquet")
+    waiting: list = []
+    for kind, rows in ops:
+        if kind == "rows":
+            waiting += rows
+            if len(waiting) >= 50:
+                sink.add_table(render_rows(name, waiting)[1], rows=True)
+                waiting = []
+        else:
+            if waiting:
+                sink.add_table(render_rows(name, waiting)[1], rows=True)
+                waiting = []
+            sink.add_table(read_arrow(arrow_rows(name, [typed_row(r, x) for x in rows])))
+    if waiting:
+        sink.add_table(render_rows(name, waiting)[1], rows=True)
+    sink.close()
+    assert (tmp_path / "got.parquet").read_bytes() == (tmp_path / "ref.parquet").read_bytes()
