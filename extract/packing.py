@@ -17,6 +17,7 @@ writers would fail on.
 """
 from __future__ import annotations
 
+import base64
 import csv
 import hashlib
 import io
@@ -267,6 +268,16 @@ def _check_record(what: str, rec, types: dict[str, tuple[type, ...]]) -> None:
             raise BadPacked(f"{what}.{name} is a {type(value).__name__}")
 
 
+def _hashes_text(text) -> bool:
+    """A section's hashed 4-grams as ``reuse.hashes_text`` writes them: base64 of whole 8-byte integers."""
+    if not isinstance(text, str):
+        return False
+    try:
+        return len(base64.b64decode(text, validate=True)) % 8 == 0
+    except ValueError:
+        return False
+
+
 def verify(p: Packed, digest: str) -> Packed:
     """``p`` when it is, in every part, a result this tool keeps for ``digest``; else :class:`BadPacked`.
 
@@ -292,7 +303,7 @@ def verify(p: Packed, digest: str) -> Packed:
         if (set(link) != {"template", "cells", "shingles"} or not isinstance(link["template"], str)
                 or not isinstance(link["cells"], dict) or not isinstance(link["shingles"], list)
                 or any(not isinstance(v, (str, type(None))) for v in link["cells"].values())
-                or any(not isinstance(s, list) or any(type(h) is not int for h in s) for s in link["shingles"])):
+                or any(not _hashes_text(s) for s in link["shingles"])):
             raise BadPacked("bad link data")
     elif p.link or p.parts:
         raise BadPacked("rows without a report")
