@@ -20,14 +20,17 @@ import fnmatch
 import os
 import re
 import resource
+import shutil
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from . import archives
 from .cache import Cache
-from .errors import CACHE_LOST, DUPLICATE, FILE_TOO_LARGE, NOT_A_FILE, SYMLINK_SKIPPED, UNREADABLE_FOLDER
+from .errors import (CACHE_LOST, DUPLICATE, FILE_TOO_LARGE, NOT_A_FILE, SYMLINK_SKIPPED, UNREADABLE_FOLDER,
+                     ExtractError)
 from .packing import MAGIC, BadPacked, Packed, plain, relocated, unpack, verify
 from .results import FileResult
 from .stages.corpus import duplicate_groups, linked, predecessors
@@ -56,6 +59,12 @@ class InputFile:
     path: Path
     source_path: str  # relative to the INPUT it was found under, with / separators
     skip: tuple[str, str] | None = None  # (code, message): not read, with an errors row
+    member: int | None = None  # a file inside the ZIP archive at ``path``: its index there
+
+    @property
+    def key(self) -> str:
+        """What a worker is given to read (``archives.task_path`` for a member) and the cache knows it by."""
+        return str(self.path) if self.member is None else archives.task_path(str(self.path), self.member)
 
 
 @dataclass
@@ -146,7 +155,7 @@ def discover(inputs: Iterable[str | os.PathLike], exclude: Path | None = None, *
     for raw in inputs:
         root = Path(raw)
         if root.is_file():
-            found.append(InputFile(root, _display(root.name)))
+            _add_file(found, root, _display(root.name), include, skip, named=True)
             continue
         if not root.is_dir():
             raise FileNotFoundError(f"input not found: {root}")
@@ -177,8 +186,7 @@ def discover(inputs: Iterable[str | os.PathLike], exclude: Path | None = None, *
                     if e.is_dir(follow_symlinks=follow_symlinks):
                         walk(path, name)
                     elif e.is_file(follow_symlinks=follow_symlinks):
-                        if _wanted(shown, include, skip):
-                            found.append(InputFile(path, shown))
+                        _add_file(found, path, shown, include, skip)
                     elif _wanted(shown, include, skip):
                         found.append(InputFile(path, shown, (NOT_A_FILE, "not a regular file (a device, pipe or "
                                                              "socket): not read")))
@@ -188,6 +196,29 @@ def discover(inputs: Iterable[str | os.PathLike], exclude: Path | None = None, *
 
         walk(root, "")
     return found
+
+
+def _add_file(found: list[InputFile], path: Path, shown: str, include: tuple[str, ...],
+              exclude: tuple[str, ...], named: bool = False) -> None:
+    """A file found, or each file in it when it is a ZIP archive of reports (``archives``): the globs
+    choose among the members; an archive itself is left out only when ``exclude`` names it. A file
+    ``named`` on the command line is read whatever the globs say."""
+    if archives.is_archive(str(path), shown):
+        if not named and not _wanted(shown, (), exclude):
+            return
+        try:
+            inside = archives.members(str(path))
+        except ExtractError as exc:
+            found.append(InputFile(path, shown, (exc.code, exc.message)))
+            return
+        if inside is not None:
+            for m in inside:
+                name = f"{shown}/{m.name}"
+                if _wanted(name, include, exclude):
+                    found.append(InputFile(path, name, m.skip, m.index))
+            return
+    if named or _wanted(shown, include, exclude):
+        found.append(InputFile(path, shown))
 
 
 def _check_out(out: Path, inputs: list) -> None:
@@ -217,8 +248,39 @@ def _own_folder(path: Path) -> Path:
     return path
 
 
+def user_cache() -> Path:
+    """This user's cache folder for what every run shares and no report is in: ``$XDG_CACHE_HOME`` (or
+    ``~/.cache``) ``/zfxxgk-extract``."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "zfxxgk-extract"
+
+
+def _word_cache(own: Path, cache_dir: Path | None) -> Path:
+    """Where jieba's dictionary caches go (13 MB built from jieba's own files, no report in them): in
+    ``--cache-dir``, else once per user (``user_cache``) rather than in every output folder; in
+    ``OUT/.cache`` only when the user's cache folder cannot be written."""
+    if cache_dir is not None:
+        return _own_folder(cache_dir / "jieba")
+    stale = own / "jieba"  # where runs before 0.4 kept them
+    try:
+        if stale.is_symlink():
+            stale.unlink()
+        elif stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+    except OSError:
+        pass
+    shared = user_cache() / "jieba"
+    try:
+        shared.mkdir(parents=True, exist_ok=True)
+        if shared.is_dir() and not shared.is_symlink() and os.access(shared, os.W_OK | os.X_OK):
+            return shared
+    except OSError:
+        pass
+    return _own_folder(stale)
+
+
 def warm_up(cache_dir: Path | None = None, load: bool = True) -> None:
-    """Say where jieba's dictionary caches go (``cache_dir``; a run: ``OUT/.cache/jieba``) and, with
+    """Say where jieba's dictionary caches go (``cache_dir``; a run: ``_word_cache``) and, with
     ``load``, load the dictionary and the IDF table now. A run only says where (and imports the stages,
     which forked workers then share): each worker loads the dictionary the first time it segments a
     text, so the parent never holds it."""
@@ -306,10 +368,10 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
         root = own if cache_dir is None else Path(cache_dir)
         root.mkdir(parents=True, exist_ok=True)
         scratch = _own_folder(own / "tmp").resolve()  # the workers' temporary files (LibreOffice, OCR models)
-        _own_folder(root / "jieba")
+        words = _word_cache(own, None if cache_dir is None else root)
         cache = Cache(_own_folder(root / "results"))
         summary = Summary(out, files=len(items))
-        digests, metas, fresh = _read_all(items, cache, force, jobs, timeout, memory_mb, progress, scratch, root,
+        digests, metas, fresh = _read_all(items, cache, force, jobs, timeout, memory_mb, progress, scratch, words,
                                           summary, executor)
         write_started = time.process_time()
         writer = _write_all(out, items, digests, metas, fresh, cache, summary)
@@ -332,7 +394,7 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
     return summary
 
 
-def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, scratch: Path, root: Path,
+def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, scratch: Path, words: Path,
               summary: Summary, executor):
     """Every file's digest and meta: from the cache when unchanged, else read by the workers."""
     digests: list[str] = [""] * len(items)
@@ -347,7 +409,7 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
             st = os.stat(item.path)
         except OSError:
             st = None
-        if st is not None and st.st_size > MAX_FILE_MB * 2**20:
+        if st is not None and item.member is None and st.st_size > MAX_FILE_MB * 2**20:  # (a member: its own size)
             o = error_outcome(item.source_path, "read", FILE_TOO_LARGE,
                               f"the file is {st.st_size / 2**20:.0f} MB, over the {MAX_FILE_MB} MB limit for one "
                               "report")
@@ -355,14 +417,14 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
             continue
         if st is not None:
             stats[i] = st
-            digest = None if force else cache.known(str(item.path), st)
+            digest = None if force else cache.known(item.key, st)
             if digest is not None:
                 p = _kept(cache, digest)
                 if p is not None:  # the entry is whole: its meta is taken from it, not from the index
                     digests[i], metas[i] = digest, dict(meta_of(p), source_path=item.source_path)
                     continue
-                cache.forget(str(item.path))  # a damaged entry counts as absent: the file is read again
-        todo.append(Task(i, str(item.path), item.source_path))
+                cache.forget(item.key)  # a damaged entry counts as absent: the file is read again
+        todo.append(Task(i, item.key, item.source_path))
     state = Progress(total=len([x for x in items if x.skip is None]))
     state.cached = state.done = state.total - len(todo)
     summary.read, summary.cached = len(todo), state.cached
@@ -370,7 +432,7 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
         progress(state, None)
     pool = PoolStats()
     if todo:
-        warm_up(root / "jieba", load=False)
+        warm_up(words, load=False)
 
     def on_note(task: Task, text: str) -> None:
         state.note = f"{task.source_path}: {text}"
@@ -387,7 +449,7 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
         o = got if isinstance(got, Outcome) else outcome(got)  # a limit or crash the parent recorded
         digests[index], metas[index] = o.digest, o.meta
         if o.digest and o.meta.get("cacheable") and cache.put(o.digest, o.blob):
-            cache.remember(str(items[index].path), stats.get(index), o.digest, o.meta)
+            cache.remember(items[index].key, stats.get(index), o.digest, o.meta)
         else:
             fresh[index] = o.blob
         state.done += 1

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .results import ErrorRecord, FileResult
-from .tasks import Outcome, outcome, run_file
+from .errors import ExtractError
+from .tasks import Outcome, outcome, read_input, run_file
 from .workers import WORKER_CRASH, Limits, PoolStats, Task, run_tasks
 
 IN_FLIGHT_PER_THREAD = 2  # batches queued per cluster thread: enough to keep it busy, few to hold
@@ -50,7 +51,7 @@ def _forkserver():
 
 
 def run_batch(tasks: list[Task], limits: Limits, fn: Callable[[str, str], object] = run_file,
-              shipped: list[bytes] | None = None) -> tuple[list[tuple[int, Outcome]], float]:
+              shipped: list[bytes | None] | None = None) -> tuple[list[tuple[int, Outcome]], float]:
     """One cluster task: the files of ``tasks`` through a one-process pool with the run's limits.
     ``shipped``: the files' bytes sent by the driver (written to a temporary folder here)."""
     # dask runs its workers as daemonic processes, which multiprocessing forbids to start children;
@@ -61,6 +62,9 @@ def run_batch(tasks: list[Task], limits: Limits, fn: Callable[[str, str], object
         if shipped is not None:
             local = []
             for task, data in zip(tasks, shipped):
+                if data is None:  # the driver could not read it: the worker tries and says why
+                    local.append(task)
+                    continue
                 path = Path(tmp) / f"{task.index}{Path(task.source_path).suffix[:16]}"
                 path.write_bytes(data)
                 local.append(Task(task.index, str(path), task.source_path))
@@ -68,6 +72,14 @@ def run_batch(tasks: list[Task], limits: Limits, fn: Callable[[str, str], object
         got = [(i, r if isinstance(r, Outcome) else outcome(r))
                for i, r in run_tasks(tasks, fn, 1, limits, stats=stats, context=_forkserver())]
     return got, stats.peak_mb
+
+
+def _bytes(path: str) -> bytes | None:
+    """A task's bytes read by the driver to ship; None when they cannot be read (the worker says why)."""
+    try:
+        return read_input(path)
+    except (OSError, ExtractError):
+        return None
 
 
 def _lost(task: Task, why: str) -> FileResult:
@@ -120,7 +132,7 @@ class DaskExecutor:
 
             def submit() -> None:
                 batch = batches.pop()
-                shipped = [Path(t.path).read_bytes() for t in batch] if self.ship_bytes else None
+                shipped = [_bytes(t.path) for t in batch] if self.ship_bytes else None
                 # retries=1: a batch whose worker died (or was lost) runs once more elsewhere
                 fut = client.submit(run_batch, batch, limits, self.fn, shipped, retries=1, pure=False)
                 waiting[fut] = batch

@@ -11,7 +11,8 @@ import hashlib
 import os
 from dataclasses import dataclass
 
-from .errors import FILE_TOO_LARGE, UNREADABLE_FILE
+from . import archives
+from .errors import FILE_TOO_LARGE, UNREADABLE_FILE, ExtractError
 from .packing import Packed, encode, pack
 from .results import ErrorRecord, FileResult
 
@@ -59,15 +60,33 @@ def analyse_bytes(data: bytes, source_path: str) -> Outcome:
     return outcome(result, digest)
 
 
+def read_input(path: str) -> bytes:
+    """A task's bytes: the file at ``path``, or a member of a ZIP archive (``archives.task_path``). Raises
+    :class:`ExtractError` for a member that cannot be read, ``OSError`` for a file."""
+    archive, member = archives.split(path)
+    if member is not None:
+        return archives.read(archive, member, MAX_FILE_MB * 2**20)
+    with open(path, "rb") as fh:
+        return fh.read(MAX_FILE_MB * 2**20 + 1)
+
+
 def run_file(path: str, source_path: str) -> Outcome:
-    """Read one file from disk and run every stage (what a worker does)."""
+    """Read one file from disk (or from an archive) and run every stage (what a worker does)."""
+    if archives.split(path)[1] is not None:
+        try:
+            data = read_input(path)
+        except ExtractError as exc:
+            return error_outcome(source_path, "read", exc.code, exc.message)
+        except OSError as exc:
+            return error_outcome(source_path, "read", UNREADABLE_FILE,
+                                 f"the archive holding the file could not be read: {exc.strerror or exc}")
+        return analyse_bytes(data, source_path)
     try:
         size = os.path.getsize(path)
         if size > MAX_FILE_MB * 2**20:
             return error_outcome(source_path, "read", FILE_TOO_LARGE,
                                  f"the file is {size / 2**20:.0f} MB, over the {MAX_FILE_MB} MB limit for one report")
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_MB * 2**20 + 1)
+        data = read_input(path)
         if len(data) > MAX_FILE_MB * 2**20:  # it grew while being read
             return error_outcome(source_path, "read", FILE_TOO_LARGE, f"the file is over the {MAX_FILE_MB} MB limit")
     except OSError as exc:

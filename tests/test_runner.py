@@ -197,3 +197,35 @@ def test_kill_9_leaves_previous_outputs_and_the_next_run_completes(tmp_path, del
     api.run([corpus], out, jobs=2)
     api.run([corpus], tmp_path / "clean", jobs=2, force=True)
     assert outputs(out) == outputs(tmp_path / "clean")
+
+
+def test_jieba_dictionary_cache_is_kept_once_per_user_not_in_every_output_folder(tmp_path):
+    """Issue 13: the 13 MB dictionary cache lives in the user's cache folder; two output folders share
+    it (the second run builds nothing), and an output folder holds none."""
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(REAL / "pingtan-2019.txt", src)
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "xdg"))
+    (tmp_path / "out1" / ".cache" / "jieba").mkdir(parents=True)  # where 0.3 kept it: cleared
+    (tmp_path / "out1" / ".cache" / "jieba" / "jieba-dict-0.bin").write_bytes(b"old")
+
+    def run(out: str) -> None:
+        subprocess.run([sys.executable, "-m", "extract", "run", str(src), "--out", str(tmp_path / out), "-j", "1",
+                        "--quiet"], env=env, check=True, cwd=ROOT)
+
+    run("out1")
+    shared = sorted((tmp_path / "xdg" / "zfxxgk-extract" / "jieba").iterdir())
+    assert [p.name.split("-")[1] for p in shared] == ["dict", "idf"]
+    assert all(p.stat().st_size > 1_000_000 for p in shared)
+    stamps = [p.stat().st_mtime_ns for p in shared]
+    run("out2")
+    assert [p.stat().st_mtime_ns for p in shared] == stamps  # read, not built again
+    for out in ("out1", "out2"):
+        assert not (tmp_path / out / ".cache" / "jieba").exists()
+        sections = pd.read_csv(tmp_path / out / "sections.csv", encoding="utf-8-sig")
+        assert sections.keywords.str.contains("公开").any()  # jieba's keywords came from the shared cache
+    # a user cache folder that cannot be written: the output folder keeps it, and the run works
+    (tmp_path / "blocked").write_text("a file where the cache folder would go")
+    env["XDG_CACHE_HOME"] = str(tmp_path / "blocked")
+    run("out3")
+    assert sorted(p.name.split("-")[1] for p in (tmp_path / "out3" / ".cache" / "jieba").iterdir()) == ["dict", "idf"]

@@ -84,7 +84,8 @@ def sniff(data: bytes, name: str = "") -> str:
                                "document; if it holds a report's tables, save the report as PDF or Word and read that")
         if "ppt/presentation.xml" in names:
             raise ExtractError(UNKNOWN_FORMAT, "the file is a presentation (.pptx), not a report document")
-        raise ExtractError(UNKNOWN_FORMAT, "the file is a ZIP archive but not a Word (.docx) document; unpack it and run on its contents")
+        raise ExtractError(UNKNOWN_FORMAT, "the file is a ZIP archive, not a Word (.docx) document; `extract run` "
+                           "reads the reports in an archive named *.zip (or unpack it and run on its contents)")
     if data.startswith(OLE2):
         return "doc"
     if MHTML.match(data[:2048]) and b"text/html" in data[:65536]:

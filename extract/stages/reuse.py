@@ -39,7 +39,7 @@ MAGIC = b"extract-jieba-1\n"
 
 
 def configure(cache_dir: str | os.PathLike | None) -> None:
-    """Where the dictionary caches go (a run: ``OUT/.cache/jieba``); workers forked later inherit it."""
+    """Where the dictionary caches go (a run: ``api._word_cache``); workers forked later inherit it."""
     global _CACHE_DIR
     _CACHE_DIR = None if cache_dir is None else str(Path(cache_dir).resolve())
 
