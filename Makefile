@@ -15,12 +15,14 @@ $(STAMP): pyproject.toml
 extract: $(STAMP)
 	$(BIN)/python -m extract run corpus --out outputs
 
+# tests in TEST_JOBS processes (pytest-xdist), a test file to a process (module fixtures built once)
+TEST_JOBS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_JOBS) --dist loadfile
 
 # the same tests with many more generated cases for the property tests (slower; not run by CI)
 test-all: $(STAMP)
-	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest -q
+	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest -q -n $(TEST_JOBS) --dist loadfile
 
 # browse outputs/ in Datasette on http://127.0.0.1:8001 (run `make extract` first)
 serve: $(STAMP)

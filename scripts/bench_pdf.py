@@ -11,7 +11,8 @@ back to back, their order alternating from round to round). Wall seconds are pri
 1. Whole process, as a user runs it: ``python -m extract run PDFs --out OUT -j 1`` against
    ``python bench_pdf.py --bare PDFs`` (a fresh interpreter that imports pdfplumber and calls
    ``extract_text()`` and ``extract_tables()`` on every page):
-   - cold: a new output folder each time (nothing cached: jieba's dictionary caches are built);
+   - cold: a new output folder and a new user cache folder each time (nothing cached: jieba's
+     dictionary caches are built, as on a user's first run);
    - warm: the same output folder again with ``--force`` (every file read again, caches in place).
 2. Per file, warm (one process, everything loaded, each file read once before timing; the cache of
    printed labels a long run fills is emptied before each file, so a file timed again gains nothing
@@ -42,6 +43,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # this tree's extract, whatever else is installed
 SHARED = ROOT.parent / "shared"
 DEFAULT = sorted((SHARED / "corpus-real").glob("*.pdf")) + sorted((ROOT / "tests" / "data" / "pdf").glob("synth-*.pdf"))
+
+USER_CACHE: Path | None = None  # XDG_CACHE_HOME of the timed runs (set in main)
 
 GOALS = {  # measure → (goal, "le" = at most / "lt" = below)
     "cold": (0.5, "le"), "warm": (0.5, "le"), "pdf_file": (0.15, "le"), "txt": (5.0, "le"), "html": (25.0, "le"),
@@ -125,18 +128,21 @@ def per_file(spec_path: str, rounds: int, cache: str) -> None:
 # ------------------------------------------------------------------ measuring a whole process
 
 
-def child_env() -> dict:
+def child_env(user_cache: Path | None = None) -> dict:
+    """The environment of a timed process; ``user_cache``: its ``XDG_CACHE_HOME`` (jieba's caches)."""
     env = dict(os.environ)
+    if user_cache is not None:
+        env["XDG_CACHE_HOME"] = str(user_cache)
     # a user's Python keeps compiled bytecode (__pycache__); a harness that forbids it would time the compiler
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
-def timed(cmd: list[str], cwd: Path = ROOT) -> dict:
+def timed(cmd: list[str], cwd: Path = ROOT, user_cache: Path | None = None) -> dict:
     """Run ``cmd`` to its end: CPU seconds of it and all it started, wall seconds."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=child_env())
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=child_env(user_cache))
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
@@ -145,12 +151,12 @@ def timed(cmd: list[str], cwd: Path = ROOT) -> dict:
     return {"cpu": cpu, "wall": wall, "stdout": proc.stdout}
 
 
-def extract_run(files: list[str], out: Path, summary: Path, force: bool) -> dict:
+def extract_run(files: list[str], out: Path, summary: Path, force: bool, user_cache: Path | None = None) -> dict:
     cmd = [sys.executable, "-m", "extract", "run", *files, "--out", str(out), "-j", "1", "--quiet",
            "--summary-json", str(summary)]
     if force:
         cmd.append("--force")
-    m = timed(cmd)
+    m = timed(cmd, user_cache=user_cache or USER_CACHE)
     s = json.loads(summary.read_text())
     if s.get("errors"):
         raise SystemExit(f"the run reported {s['errors']} errors on the benchmark files")
@@ -243,6 +249,8 @@ def main() -> int:
         print("(PYTHONDONTWRITEBYTECODE is set here; the timed processes run without it, as a user's Python would)")
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp_name:
         tmp = Path(tmp_name)
+        global USER_CACHE
+        USER_CACHE = tmp / "user-cache"  # the warm runs' jieba caches, built by the first run
         warm_out, summary = tmp / "warm-out", tmp / "summary.json"
         extract_run(files, warm_out, summary, force=True)  # the warm folder (and the bytecode caches) in place
         timed([sys.executable, __file__, "--bare", *files])
@@ -255,9 +263,10 @@ def main() -> int:
                 if side == "bare":
                     got[side] = timed([sys.executable, __file__, "--bare", *files])
                 elif side == "cold":
-                    cold_out = tmp / f"cold-{r}"
-                    got[side] = extract_run(files, cold_out, summary, force=False)
+                    cold_out, cold_cache = tmp / f"cold-{r}", tmp / f"cold-cache-{r}"
+                    got[side] = extract_run(files, cold_out, summary, force=False, user_cache=cold_cache)
                     shutil.rmtree(cold_out, ignore_errors=True)
+                    shutil.rmtree(cold_cache, ignore_errors=True)
                 else:
                     got[side] = extract_run(files, warm_out, summary, force=True)
                     mem.append((got[side]["parent_mb"], got[side]["worker_mb"]))
@@ -288,7 +297,7 @@ def main() -> int:
         fmt_files = format_files(tmp, files)
         spec.write_text(json.dumps(fmt_files))
         proc = subprocess.run([sys.executable, __file__, "--per-file", str(spec), "--rounds", str(args.rounds),
-                               "--cache", str(warm_out / ".cache" / "jieba")], cwd=ROOT, capture_output=True,
+                               "--cache", str(USER_CACHE / "zfxxgk-extract" / "jieba")], cwd=ROOT, capture_output=True,
                               text=True, env=child_env())
         if proc.returncode != 0:
             raise SystemExit(f"per-file timing failed:\n{proc.stderr[-3000:]}")

@@ -18,6 +18,8 @@ settings.register_profile("default", max_examples=60, deadline=None,
 settings.register_profile("thorough", max_examples=600, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+# the long run (`make test-all`): every slow case of the kill and property tests, not a sample
+THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
 
 # Runs compared byte for byte (one worker vs two, local vs cluster) must not differ in the time they
 # were made: datapackage.json's `created` and panel.dta's time stamp follow SOURCE_DATE_EPOCH.

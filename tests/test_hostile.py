@@ -140,6 +140,12 @@ def test_truncated_web_page_gives_no_wrong_number(hostile_run):
 
 
 def test_nothing_is_written_outside_out(hostile_run):
+    """Nothing but jieba's dictionary cache (built from jieba's own word lists, kept once per user in
+    ``~/.cache/zfxxgk-extract/jieba``): no report's text, no temporary file."""
     _, _, (home, tmp, cwd) = hostile_run
-    for folder in (home, tmp, cwd):
+    for folder in (tmp, cwd):
         assert list(folder.rglob("*")) == [], f"{folder.name} was written to"
+    words = home / ".cache" / "zfxxgk-extract" / "jieba"
+    files = sorted(p.relative_to(words).as_posix() for p in home.rglob("*") if p.is_file())
+    assert [p for p in home.rglob("*") if p.is_file() and words not in p.parents] == []
+    assert [f.split("-")[:2] for f in files] == [["jieba", "dict"], ["jieba", "idf"]]

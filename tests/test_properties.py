@@ -15,6 +15,8 @@ from extract.stages.sections import find_sections, table_regions
 from extract.templates import T2019, T2021
 from extract.values import parse_value
 
+from conftest import THOROUGH
+
 LABELS = ["规章", "行政规范性文件", "行政许可", "一、本年新收政府信息公开申请数量", "（一）予以公开", "1.属于国家秘密",
           "2.其他法律行政止公开", "（六）其他处理", "3.其他", "（七）总计", "四、结转下年度继续办理", "总计", "自然人",
           "三、本年度办理结果", "（三）不予公开", "行政复议", "结果维持", "第二十条第（一）项", "信息内容"]
@@ -64,7 +66,7 @@ def test_table_mapping_never_raises(rows, template):
             assert cv.value is not None and str(cv.value) in cv.raw.replace(",", "")
 
 
-@SETTINGS
+@settings(max_examples=600 if THOROUGH else 25)  # ~0.4 s an example: a sample by default
 @given(st.from_regex(r"[0-9+\-., 元万]{0,24}", fullmatch=True) | st.from_regex(r"[0-9]{15,40}", fullmatch=True),
        st.integers(1, 15))
 def test_digit_runs_never_raise(text, n):
