@@ -323,12 +323,16 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
         force: bool = False, timeout: float = 120.0, memory_mb: int = 2048,
         progress: Callable[[Progress, FileResult | None], None] | None = None,
         cache_dir: str | os.PathLike | None = None, follow_symlinks: bool = False,
-        include: Iterable[str] = (), exclude: Iterable[str] = (), executor=None) -> Summary:
+        include: Iterable[str] = (), exclude: Iterable[str] = (), executor=None,
+        partition: str | None = None) -> Summary:
     """Read every report under ``inputs`` and write the tidy tables to ``out``.
 
     ``cache_dir``: where results of unchanged files are kept (default ``OUT/.cache``); ``include`` /
     ``exclude``: glob patterns of file names or relative paths; ``executor``: where files are read
-    (``executors.local`` by default, or a cluster executor)."""
+    (``executors.local`` by default, or a cluster executor); ``partition="year"``: the long tables
+    also as Parquet partitioned by year (``OUT/facts/year=2023/part-0.parquet``)."""
+    if partition not in (None, "year"):
+        raise RunError(f"--partition takes year, not {partition!r}")
     started, cpu_started = time.monotonic(), time.process_time()
     out = Path(out)
     inputs = list(inputs)
@@ -374,7 +378,7 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
         digests, metas, fresh = _read_all(items, cache, force, jobs, timeout, memory_mb, progress, scratch, words,
                                           summary, executor)
         write_started = time.process_time()
-        writer = _write_all(out, items, digests, metas, fresh, cache, summary)
+        writer = _write_all(out, items, digests, metas, fresh, cache, summary, partition)
         committed = True  # the new set is in place: an interrupt from here on says so
         summary.write_cpu_s = time.process_time() - write_started
         try:
@@ -482,7 +486,8 @@ def _rank(meta: dict) -> tuple:
     return (-meta.get("cells_found", 0), meta.get("checks_failed", 0))
 
 
-def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: Summary) -> list[Path]:
+def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: Summary,
+               partition: str | None = None) -> list[Path]:
     first_seen: dict[str, int] = {}
     for i, d in enumerate(digests):
         if d and d not in first_seen:
@@ -514,7 +519,7 @@ def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: S
 
     from .writers import OutputWriter  # pyarrow and DuckDB writers: only once the workers are done
 
-    writer = OutputWriter(out)
+    writer = OutputWriter(out, partition)
     try:
         for i, item in enumerate(items):
             if item.skip is not None:

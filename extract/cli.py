@@ -150,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--follow-symlinks", action="store_true",
                      help="read files and folders that links in the input point to (default: skip them with a note)")
     run.add_argument("--summary-json", metavar="FILE", help="also write the run's summary as JSON to FILE")
+    run.add_argument("--partition", choices=["year"],
+                     help="also write facts, checks and sections as Parquet partitioned by the report's year "
+                          "(OUT/facts/year=2023/part-0.parquet), read as one table by DuckDB, pandas and Arrow")
     run.add_argument("--executor", choices=["local", "dask"], default="local",
                      help="where files are read: local worker processes (default) or a dask.distributed cluster")
     run.add_argument("--scheduler", metavar="ADDRESS",
@@ -232,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
             summary = api.run(args.inputs, args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
                               memory_mb=args.memory, progress=Display(quiet=args.quiet), cache_dir=args.cache_dir,
                               include=args.include, exclude=args.exclude, follow_symlinks=args.follow_symlinks,
-                              executor=executor)
+                              executor=executor, partition=args.partition)
     except FileNotFoundError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2

@@ -131,6 +131,17 @@ def _plan(out: Path, journal: Path, allowed: frozenset[str]) -> tuple[Path, list
     return out / staging, files
 
 
+def _set_aside(path: Path, staging: Path) -> None:
+    """Move an output out of the way into the staging folder (deleted with it)."""
+    if path.is_symlink() or not path.is_dir():
+        path.unlink()
+        return
+    aside = staging / f"{path.name}.previous"
+    if os.path.lexists(aside):
+        shutil.rmtree(aside, ignore_errors=True)
+    os.replace(path, aside)
+
+
 def recover(out: Path, allowed: frozenset[str] | None = None) -> bool:
     """Finish a commit that a killed run left half done, and drop staging folders of dead runs.
 
@@ -151,8 +162,21 @@ def recover(out: Path, allowed: frozenset[str] | None = None) -> bool:
             staging, files = _plan(out, journal, allowed)
             for f in files:
                 src, dst = staging / f["name"], out / f["name"]
-                if src.is_file() and not src.is_symlink():
+                if f.get("remove"):  # an output the new set does not have (a folder of partitions)
+                    if os.path.lexists(dst):
+                        _step(f"remove {f['name']}")
+                        _set_aside(dst, staging)
+                    continue
+                if src.is_symlink() or not (src.is_file() or src.is_dir()):
+                    pass
+                elif src.is_file():
                     _step(f"move {f['name']}")
+                    os.replace(src, dst)
+                    continue
+                else:  # a folder (partitioned Parquet): the previous one set aside first, then this one moved
+                    _step(f"move {f['name']}")
+                    if os.path.lexists(dst):
+                        _set_aside(dst, staging)
                     os.replace(src, dst)
                     continue
                 st = os.stat(dst, follow_symlinks=False) if os.path.lexists(dst) else None
@@ -214,19 +238,31 @@ class _Held:
             signal.raise_signal(sig)
 
 
-def commit(out: Path, staging: Path, files: list[str]) -> None:
+def _fsync_tree(path: Path) -> None:
+    """A staged file, or every file and folder of a staged folder."""
+    if path.is_dir():
+        for folder, _, names in os.walk(path):
+            for n in names:
+                _fsync(Path(folder) / n)
+            _fsync_dir(Path(folder))
+    else:
+        _fsync(path)
+
+
+def commit(out: Path, staging: Path, files: list[str], remove: tuple[str, ...] = ()) -> None:
     """Make the staged files the outputs: fsync them, write the journal, move them, drop the journal.
     Signals that would stop the process (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT) are held while the journal is
     written and the files are moved, and act once the set is whole; ``kill -9`` leaves the journal,
     which the next run (or ``load()``) completes."""
     for name in files:
-        _fsync(staging / name)
+        _fsync_tree(staging / name)
     _fsync_dir(staging)
     _step("staged")
     entries = []
     for name in files:
         st = os.stat(staging / name)
         entries.append({"name": name, "ino": st.st_ino, "size": st.st_size})
+    entries += [{"name": name, "remove": True} for name in remove]
     journal = out / JOURNAL
     tmp = out / (JOURNAL + ".tmp")
     with _Held():
@@ -239,5 +275,5 @@ def commit(out: Path, staging: Path, files: list[str]) -> None:
         os.replace(tmp, journal)
         _fsync_dir(out)
         _step("journal")
-        recover(out, frozenset(files))
+        recover(out, frozenset(files) | frozenset(remove))
         _step("moved")

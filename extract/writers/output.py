@@ -21,7 +21,9 @@ from .side import SideWriter
 from .sqlite import SqliteStream
 from .stata import write_stata
 from .journal import JOURNAL, commit
+from .names import PARTITION_FOLDERS
 from .parquet import ParquetSink
+from .partition import write_partitions
 
 
 ROWS_AT_ONCE = 512  # rows the parent makes (reports, sections, errors, cross-year checks) written together
@@ -30,8 +32,10 @@ ROWS_AT_ONCE = 512  # rows the parent makes (reports, sections, errors, cross-ye
 class OutputWriter:
     """Streams results into staged tables; ``commit`` puts them in place."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, partition: str | None = None):
+        """``partition``: also write the long tables partitioned by this key (``writers.partition``)."""
         self.out = Path(out)
+        self.partition = partition
         self.out.mkdir(parents=True, exist_ok=True)
         self.staging = self.out / f".staging-{os.getpid()}"
         shutil.rmtree(self.staging, ignore_errors=True)
@@ -111,8 +115,13 @@ class OutputWriter:
         files += ["reports.duckdb", "reports.sqlite", "panel.dta"]
         write_datapackage(self.staging, self.staging / "datapackage.json", hashes)
         files.append("datapackage.json")
+        remove: tuple[str, ...] = ()
+        if self.partition:
+            files += write_partitions(self.staging, self.partition)
+        else:  # a previous run's partitions are not part of this set
+            remove = tuple(n for n in PARTITION_FOLDERS if os.path.lexists(self.out / n))
         try:
-            commit(self.out, self.staging, files)
+            commit(self.out, self.staging, files, remove)
         except KeyboardInterrupt:
             # a signal held during the commit acts once it is done: the set may already be in place
             self.committed = not (self.out / JOURNAL).exists() and not any((self.staging / f).exists() for f in files)
