@@ -97,7 +97,10 @@ def test_a_lost_cluster_worker_costs_a_retry_then_an_errors_row(tmp_path):
     corpus = make_corpus(tmp_path / "in", 3)
     shutil.copy(CORPUS / "pingtan-2022.txt", corpus / "kill-once.txt")
     shutil.copy(CORPUS / "zhangzhou-erqing-2019.txt", corpus / "kill-always.txt")
-    with dask.config.set({"distributed.scheduler.allowed-failures": 2}), \
+    # a worker is given only as many files as it has threads (dask's default gives a 1-thread worker a
+    # second one in waiting, which would share each death of the worker the killing file causes)
+    with dask.config.set({"distributed.scheduler.allowed-failures": 2,
+                          "distributed.scheduler.worker-saturation": 1.0}), \
             LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                          dashboard_address=":0", memory_limit="4GiB") as c, Client(c) as client:
         summary = api.run([corpus], tmp_path / "dask", executor=DaskExecutor(client, batch=1, fn=worker_killing_reader))
