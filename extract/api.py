@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import archives
-from .cache import Cache
+from .cache import Cache, user_cache
 from .errors import (CACHE_LOST, DUPLICATE, FILE_TOO_LARGE, NOT_A_FILE, SYMLINK_SKIPPED, UNREADABLE_FOLDER,
                      ExtractError)
 from .packing import MAGIC, BadPacked, Packed, plain, relocated, unpack, verify
@@ -246,13 +246,6 @@ def _own_folder(path: Path) -> Path:
     if path.is_symlink() or not path.is_dir():
         raise RunError(f"{_display(str(path))} is not a folder this tool made; remove it and run again")
     return path
-
-
-def user_cache() -> Path:
-    """This user's cache folder for what every run shares and no report is in: ``$XDG_CACHE_HOME`` (or
-    ``~/.cache``) ``/zfxxgk-extract``."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "zfxxgk-extract"
 
 
 def _word_cache(own: Path, cache_dir: Path | None) -> Path:

@@ -5,11 +5,14 @@ package's source and the readers' libraries, so any change to the code (or a ``-
 everything again. Results that hit a time or memory limit are not kept: the machine may have been
 busy.
 
-An entry is a packed result (``packing``): data with a checksum, never code. An entry that is too
-large, fails its checksum or is not a result this tool wrote (``packing.verify``) counts as absent
-and is removed, and its file is read again in the same run — so a damaged cache loses nothing, and an
-output folder prepared by someone else cannot run code through its cache. (The checksum is no
-signature: an entry forged with a correct checksum and other values is taken as it is.)
+An entry is a packed result (``packing``): data with a checksum, never code, sealed with an HMAC
+under this user's key (``user_key``: 32 random bytes in ``~/.cache/zfxxgk-extract/key``, readable
+by the user only, never in an output folder). An entry that is too large, is not sealed with the
+key, fails its checksum or is not a result this tool wrote (``packing.verify``) counts as absent and
+is removed, and its file is read again in the same run — so a damaged cache loses nothing, an output
+folder prepared by someone else cannot run code through its cache, and an entry forged with other
+values (reports are public: anyone can compute their SHA-256) is not taken: forging the seal needs
+the key. A cache copied from another user or machine is read again once.
 
 ``stats.json`` remembers, per file path, the size, times and inode it had when last hashed and
 the digest of its result: an unchanged file is neither read nor hashed again (a file whose size,
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -35,6 +39,46 @@ LIBRARIES = ("pdfplumber", "pypdfium2", "python-docx", "beautifulsoup4", "lxml",
 MAX_ENTRY = 64 << 20  # compressed bytes of one entry; a report's result is tens of KB
 MAX_INDEX = 256 << 20
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
+
+
+SEAL = b"extract-sealed-1\n"  # then the HMAC-SHA256 of the digest and the entry, then the entry
+
+
+def user_cache() -> Path:
+    """This user's cache folder for what every run shares: ``$XDG_CACHE_HOME`` (or ``~/.cache``)
+    ``/zfxxgk-extract``."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "zfxxgk-extract"
+
+
+@lru_cache(maxsize=None)
+def user_key(folder: str | None = None) -> bytes:
+    """The key cache entries are sealed with: ``folder/key`` (default ``user_cache()``), made once with
+    32 random bytes, mode 0600. When it cannot be read or made (no home, a read-only one, a planted
+    link), a key for this process only: entries then last for the run."""
+    path = Path(folder) if folder else user_cache()
+    key_file = path / "key"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(os.urandom(32))
+        fd = os.open(key_file, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as fh:
+            key = fh.read(65)
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    return os.urandom(32)
+
+
+def _seal(key: bytes, digest: str, blob: bytes) -> bytes:
+    return hmac.new(key, digest.encode("ascii") + b"\n" + blob, hashlib.sha256).digest()
 
 
 @lru_cache(maxsize=1)
@@ -87,8 +131,9 @@ def path_key(path: str) -> str:
 class Cache:
     """Results in ``root/<fingerprint>/``; ``root`` holds nothing else, so older fingerprints can go."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, key: bytes | None = None):
         self.root = Path(root)
+        self.key = key if key is not None else user_key()
         self.dir = self.root / code_fingerprint()
         if self.dir.is_symlink():  # planted: entries would be written where it points
             self.dir.unlink()
@@ -117,11 +162,13 @@ class Cache:
         except OSError:
             return None
         with os.fdopen(fd, "rb") as fh:
-            blob = fh.read(MAX_ENTRY + 1)
-        if len(blob) > MAX_ENTRY:
-            self.drop(digest)
+            blob = fh.read(MAX_ENTRY + len(SEAL) + 33)
+        head = len(SEAL) + 32
+        if len(blob) > MAX_ENTRY + head or not blob.startswith(SEAL) or not hmac.compare_digest(
+                blob[len(SEAL):head], _seal(self.key, digest, blob[head:])):
+            self.drop(digest)  # not sealed with this user's key: damaged, forged, or another user's
             return None
-        return blob
+        return blob[head:]
 
     def drop(self, digest: str) -> None:
         if _DIGEST.match(digest):
@@ -141,7 +188,7 @@ class Cache:
             path.parent.mkdir(exist_ok=True)
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
             with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
+                fh.write(SEAL + _seal(self.key, digest, blob) + blob)
             os.replace(tmp, path)
             return True
         except OSError:

@@ -69,6 +69,34 @@ def load(out: str | os.PathLike = "outputs") -> Outputs:
         raise FileNotFoundError(f"no outputs in {out}: run `python -m extract run INPUT --out {out}` first")
     if os.access(out, os.W_OK) and not busy(out):
         recover(out)  # a run killed while replacing the tables left them to finish
-    frames = {name: _typed(name, pd.read_parquet(out / f"{name}.parquet", dtype_backend="pyarrow"))
-              for name in ("reports", "facts", "checks", "sections", "errors", "panel")}
+    handles = _one_set(out)
+    try:
+        frames = {name: _typed(name, pd.read_parquet(fh, dtype_backend="pyarrow")) for name, fh in handles.items()}
+    finally:
+        for fh in handles.values():
+            fh.close()
     return Outputs(out, **frames)
+
+
+TABLES = ("reports", "facts", "checks", "sections", "errors", "panel")
+
+
+def _one_set(out: Path, tries: int = 600) -> dict:
+    """The six Parquet files opened, all of one set: a run may be replacing them as they are opened (its
+    commit journal present, or a file no longer the one opened), then they are opened again. Read through
+    these handles, a file replaced meanwhile is still the one opened (a path read twice could be two)."""
+    import time
+
+    from .writers import JOURNAL
+
+    for _ in range(tries):
+        if not (out / JOURNAL).exists():
+            handles = {name: open(out / f"{name}.parquet", "rb") for name in TABLES}
+            same = not (out / JOURNAL).exists() and all(
+                os.fstat(fh.fileno()).st_ino == os.stat(out / f"{name}.parquet").st_ino for name, fh in handles.items())
+            if same:
+                return handles
+            for fh in handles.values():
+                fh.close()
+        time.sleep(0.05)
+    raise RuntimeError(f"the outputs in {out} kept changing (a run replacing them): try again when it is done")

@@ -140,12 +140,14 @@ def test_truncated_web_page_gives_no_wrong_number(hostile_run):
 
 
 def test_nothing_is_written_outside_out(hostile_run):
-    """Nothing but jieba's dictionary cache (built from jieba's own word lists, kept once per user in
-    ``~/.cache/zfxxgk-extract/jieba``): no report's text, no temporary file."""
+    """Nothing but what every run of this user shares, in ``~/.cache/zfxxgk-extract``: jieba's
+    dictionary cache (built from jieba's own word lists) and the key cache entries are sealed with
+    (readable by the user only). No report's text, no temporary file."""
     _, _, (home, tmp, cwd) = hostile_run
     for folder in (tmp, cwd):
         assert list(folder.rglob("*")) == [], f"{folder.name} was written to"
-    words = home / ".cache" / "zfxxgk-extract" / "jieba"
-    files = sorted(p.relative_to(words).as_posix() for p in home.rglob("*") if p.is_file())
-    assert [p for p in home.rglob("*") if p.is_file() and words not in p.parents] == []
-    assert [f.split("-")[:2] for f in files] == [["jieba", "dict"], ["jieba", "idf"]]
+    shared = home / ".cache" / "zfxxgk-extract"
+    files = sorted(p.relative_to(shared).as_posix() for p in home.rglob("*") if p.is_file() and shared in p.parents)
+    assert [p for p in home.rglob("*") if p.is_file() and shared not in p.parents] == []
+    assert [f.split("-")[0] for f in files] == ["jieba/jieba", "jieba/jieba", "key"]
+    assert (shared / "key").stat().st_mode & 0o777 == 0o600 and (shared / "key").stat().st_size == 32

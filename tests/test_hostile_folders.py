@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from extract import api, cli, load
+from extract.cache import SEAL, _seal, user_key
 from extract.frames import as_decimal
 from extract.packing import MAGIC, encode, unpack
 from extract.readers.css import selector
@@ -121,18 +122,37 @@ def _replace(path: Path, data: bytes | None) -> None:
         path.write_bytes(data)
 
 
+def _payload(raw: bytes) -> bytes:
+    """An entry as the cache keeps it, without its seal (the packed result)."""
+    return raw[len(SEAL) + 32:]
+
+
+def _sealed(digest: str, payload: bytes, key: bytes | None = None) -> bytes:
+    """``payload`` sealed as the cache seals it, with this user's key (or ``key``)."""
+    return SEAL + _seal(key or user_key(), digest, payload) + payload
+
+
+# what is done to an entry: (its bytes, another entry's bytes, its digest) -> the bytes put in its place.
+# Entries of the wrong content are sealed again with the user's key, as if the key were known: the
+# checks of the content (``packing.verify``) still refuse them
 DAMAGE = {
-    "flipped byte": lambda blob, other: _flip(blob),
-    "truncated": lambda blob, other: blob[: len(blob) // 2],
-    "garbage": lambda blob, other: os.urandom(len(blob)),
-    "empty": lambda blob, other: b"",
-    "header of the wrong type": lambda blob, other: _container(["not", "a", "result"]),
-    "report field of the wrong type": lambda blob, other: _repack(blob, lambda p: p.report.update(cells_found="many")),
-    "rows missing from the CSV rendering": lambda blob, other: _repack(
-        blob, lambda p: p.parts.update({"facts.csv": p.parts["facts.csv"].split(b"\n", 3)[-1]})),
-    "Arrow part that is no Arrow": lambda blob, other: _repack(blob, lambda p: p.parts.update({"facts.arrow": b"x"})),
-    "another file's entry": lambda blob, other: other,
-    "a folder": lambda blob, other: None,
+    "flipped byte": lambda raw, other, d: _flip(raw),
+    "truncated": lambda raw, other, d: raw[: len(raw) // 2],
+    "garbage": lambda raw, other, d: os.urandom(len(raw)),
+    "empty": lambda raw, other, d: b"",
+    "values forged, checksum right, no seal": lambda raw, other, d: _repack(
+        _payload(raw), lambda p: p.report.update(cells_found=999)),
+    "values forged, sealed with another key": lambda raw, other, d: _sealed(d, _repack(
+        _payload(raw), lambda p: p.report.update(cells_found=999)), os.urandom(32)),
+    "header of the wrong type": lambda raw, other, d: _sealed(d, _container(["not", "a", "result"])),
+    "report field of the wrong type": lambda raw, other, d: _sealed(d, _repack(
+        _payload(raw), lambda p: p.report.update(cells_found="many"))),
+    "rows missing from the CSV rendering": lambda raw, other, d: _sealed(d, _repack(
+        _payload(raw), lambda p: p.parts.update({"facts.csv": p.parts["facts.csv"].split(b"\n", 3)[-1]}))),
+    "Arrow part that is no Arrow": lambda raw, other, d: _sealed(d, _repack(
+        _payload(raw), lambda p: p.parts.update({"facts.arrow": b"x"}))),
+    "another file's entry": lambda raw, other, d: other,
+    "a folder": lambda raw, other, d: None,
 }
 
 
@@ -145,7 +165,7 @@ def test_damaged_cache_entries_are_read_again_in_the_same_run(tmp_path):
     spare = _entry(out, files[-1].read_bytes()).read_bytes()
     for (kind, damage), f in zip(DAMAGE.items(), files):
         entry = _entry(out, f.read_bytes())
-        _replace(entry, damage(entry.read_bytes(), spare))
+        _replace(entry, damage(entry.read_bytes(), spare, entry.name.split(".")[0]))
     second = api.run([tmp_path / "in"], out, jobs=2)
     assert (second.read, second.cached) == (len(DAMAGE), 1)
     assert "cache_lost" not in set(_csv(out, "errors").code)
