@@ -20,6 +20,7 @@ mark) are read as GBK, so ``报告.pdf`` is not shown as ``ᓿ╕µ.pdf``.
 """
 from __future__ import annotations
 
+import os
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -166,3 +167,19 @@ def read(archive: str, index: int, limit: int) -> bytes:
     if size != info.file_size or crc != info.CRC:
         raise ExtractError(CORRUPT, "the file is damaged inside the archive (its size or checksum does not match)")
     return b"".join(parts)
+
+
+def locate(path: str) -> tuple[str, int] | None:
+    """A path naming a file inside a ZIP archive as ``source_path`` shows it (``folder/reports.zip/2019/
+    a.pdf``): (the archive, the member's index); None when it names none (``extract inspect``)."""
+    parts = path.replace("\\", "/").split("/")
+    for cut in range(len(parts) - 1, 0, -1):
+        head = "/".join(parts[:cut])
+        if head.lower().endswith(".zip") and os.path.isfile(head):
+            try:
+                inside = members(head) or []
+            except ExtractError:
+                return None
+            name = "/".join(p for p in parts[cut:] if p)
+            return next(((head, m.index) for m in inside if m.name == name), None)
+    return None

@@ -194,10 +194,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "inspect":
         from .inspect import inspect_file, render_html, render_text
 
-        if not os.path.isfile(args.file):
-            print(f"Error: no such file: {args.file}", file=sys.stderr)
+        from . import archives
+        from .errors import ExtractError
+
+        if not os.path.isfile(args.file) and archives.locate(args.file) is None:
+            print(f"Error: no such file: {args.file} (a file inside a ZIP archive is named as source_path "
+                  "shows it: reports.zip/2019/a.pdf)", file=sys.stderr)
             return 2
-        ins = inspect_file(args.file)
+        try:
+            ins = inspect_file(args.file)
+        except ExtractError as exc:
+            print(f"Error: {args.file}: {exc.message}", file=sys.stderr)
+            return 1
         sys.stdout.write(render_text(ins))
         if args.html:
             with open(args.html, "w", encoding="utf-8") as fh:

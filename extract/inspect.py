@@ -34,9 +34,16 @@ class Inspection:
 
 
 def inspect_file(path: str | Path) -> Inspection:
+    """Every stage's decisions on one file, or on a file inside a ZIP archive named as ``source_path``
+    names it (``reports.zip/2019/a.pdf``)."""
+    from . import archives
+    from .tasks import MAX_FILE_MB
+
     path = Path(path)
     trace: dict = {}
-    result = process_bytes(path.read_bytes(), _display(path.name), trace)
+    member = None if path.is_file() else archives.locate(str(path))
+    data = archives.read(*member, MAX_FILE_MB * 2**20) if member else path.read_bytes()
+    result = process_bytes(data, _display(path.name), trace)
     return Inspection(path, result, trace)
 
 

@@ -188,3 +188,15 @@ def test_a_cluster_task_reads_a_member_from_bytes_the_driver_ships(tmp_path):
     [(index, got)], _ = executors.run_batch([task], Limits(60, 2048), shipped=[shipped])
     p = unpack(got.blob)
     assert p.source_path == "texts.zip/a/zhangzhou.txt" and p.report["year"] == 2019
+
+
+def test_inspect_reads_a_member_named_as_source_path_names_it(tmp_path, capsys):
+    from extract import cli
+
+    with zipfile.ZipFile(tmp_path / "reports.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(REAL / "zhangzhou-erqing-2019.txt", "2019/zhangzhou.txt")
+    assert cli.main(["inspect", str(tmp_path / "reports.zip" / "2019" / "zhangzhou.txt")]) == 0
+    shown = capsys.readouterr().out
+    assert "漳州市二轻集体工业联社" in shown and "2019" in shown
+    assert cli.main(["inspect", str(tmp_path / "reports.zip" / "2019" / "other.txt")]) == 2
+    assert "inside a ZIP archive" in capsys.readouterr().err
