@@ -43,6 +43,7 @@ substituted counts ``VAR_COST``) for a page (more is refused as ``file_too_large
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from ..errors import TOO_LARGE, ExtractError
@@ -1182,10 +1183,12 @@ def declared_kinds(own: dict[str, str]) -> set[str]:
     return {kind for kind, props in (("box", BOX), ("text", TEXT), ("colour", COLOUR)) if any(p in own for p in props)}
 
 
-def style_kinds(style: str) -> tuple[set[str], set[str]]:
-    """(kinds it may hide by, kinds whose properties it sets) of an inline style."""
+@lru_cache(maxsize=4096)
+def style_kinds(style: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(kinds it may hide by, kinds whose properties it sets) of an inline style (a page pasted from
+    Word repeats a few styles on thousands of elements: each is read once)."""
     own = {k: v for k, (v, _) in declarations(style).items()}
-    return hiding_kinds(own), declared_kinds(own)
+    return frozenset(hiding_kinds(own)), frozenset(declared_kinds(own))
 
 
 def page_hiding(markup: str, sheet: Sheet) -> set[str]:

@@ -84,10 +84,11 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl"
           "th", "tbody", "thead", "tfoot", "caption", "blockquote", "section", "article", "header", "footer", "nav",
           "aside", "main", "pre", "center", "address", "figure", "figcaption", "hr", "form", "fieldset", "body",
           "html", "title", "legend", "details", "summary"}
+_BLOCK_NAMES = sorted(_BLOCK)  # for find(): the first block element under an element
 
 
 def _own_rows(table: Tag) -> list[Tag]:
-    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    return [tr for tr in table.find_all("tr") if _nearest(tr, "table") is table]
 
 
 def _cells(tr: Tag) -> list[Tag]:
@@ -122,17 +123,35 @@ def _property_pairs(table: Tag) -> list[tuple[str, str]] | None:
     return pairs if keys >= 2 else None
 
 
-def _leaf_blocks(root: Tag):
-    for el in root.find_all(True):
-        if el.name in _BLOCK and not any(d.name in _BLOCK for d in el.find_all(True)):
-            yield el
+def _nearest(el: Tag, name: str) -> Tag | None:
+    """``el.find_parent(name)`` as a plain walk up (bs4's runs its matching machinery on every ancestor)."""
+    for up in el.parents:
+        if up.name == name:
+            return up
+    return None
+
+
+def _gone(el: Tag) -> bool:
+    """``el.decomposed`` without its cost: bs4 looks the flag up through ``Tag.__getattr__``, which for
+    an element never decomposed searches the whole subtree for a tag named ``_decomposed``."""
+    return vars(el).get("_decomposed", False)
+
+
+def _leaf_blocks(root: Tag) -> list[Tag]:
+    """Block elements under ``root`` with no block element inside, in document order (one pass from the
+    last element back: each element's children are settled before it)."""
+    elements = root.find_all(True)
+    below: dict[int, bool] = {}  # id → a block element somewhere under it
+    for el in reversed(elements):
+        below[id(el)] = any(c.name in _BLOCK or below.get(id(c), False) for c in el.children if isinstance(c, Tag))
+    return [el for el in elements if el.name in _BLOCK and not below[id(el)]]
 
 
 def page_properties(soup: BeautifulSoup) -> dict[str, str]:
     """Properties the page states, most trusted first; metadata tables are removed from the page."""
     props: dict[str, str] = {}
     for table in soup.find_all("table"):
-        if table.decomposed:
+        if _gone(table):
             continue
         pairs = _property_pairs(table)
         if pairs is not None:
@@ -195,7 +214,7 @@ def _title_element(body: Tag, root: Tag, hints: Hints) -> Tag | None:
     inside = {id(el) for el in root.find_all(True)}
     before = None
     for el in _leaf_blocks(body):
-        if el.find_parent("a") is not None:
+        if _nearest(el, "a") is not None:
             continue
         text = clean_line(el.get_text(""))
         if not (6 <= len(text) <= 80) or not hints.title_rx.search(squash(nfkc(text))) or re.search(r"[。，；;,]", text) \
@@ -209,9 +228,10 @@ def _title_element(body: Tag, root: Tag, hints: Hints) -> Tag | None:
 
 
 def _report_tables(el: Tag, hints: Hints) -> set[int]:
-    """Tables holding a column word of the national tables (本年制发件数, 自然人 …): the report's."""
+    """Tables holding a column word of the national tables (本年制发件数, 自然人 …): the report's (``el``
+    itself when it is one)."""
     out = set()
-    for table in el.find_all("table"):
+    for table in ([el] if el.name == "table" else []) + el.find_all("table"):
         text = plain(table.get_text(""))
         if any(word in text for word in hints.table_words):
             out.add(id(table))
@@ -223,14 +243,16 @@ def content_root(body: Tag, hints: Hints = NO_HINTS) -> Tag:
     is not a single line) and holds every table of the report's words; then widened to the title."""
     weights = _weights(body)
     total = weights[id(body)] or 1
+    # the report's tables, each with the elements it is under
+    holders = [{id(a) for a in table.parents} for table in body.find_all("table") if id(table) in _report_tables(table, hints)]
     node = body
     while True:
         kids = [c for c in node.children if isinstance(c, Tag)]
         best = max(kids, key=lambda c: weights.get(id(c), 0), default=None)
         if best is None or weights.get(id(best), 0) < 0.6 * total:
             break
-        if not any(d.name in _BLOCK for d in best.find_all(True)) or _report_tables(node, hints) - _report_tables(best, hints):
-            break
+        if best.find(_BLOCK_NAMES) is None or any(id(node) in up and id(best) not in up for up in holders):
+            break  # a single line, or a table of the report would be left behind
         node = best
     title = _title_element(body, node, hints)
     if title is not None and node not in _ancestors(title):
@@ -259,7 +281,7 @@ def drop_chrome(root: Tag, title: Tag | None) -> None:
     weights = _weights(root)
     keep = {id(a) for a in _ancestors(title)} if title is not None else set()
     for el in list(root.find_all(True)):
-        if el.decomposed or id(el) in keep:
+        if _gone(el) or id(el) in keep:
             continue
         if el.name in _CHROME_TAGS or _CHROME.search(_chrome_words(el)):
             if weights.get(id(el), 0) < 300 and el.find("table") is None and (title is None or title not in el.descendants):
@@ -532,9 +554,9 @@ def _html_blocks(text: str, hints: Hints) -> tuple[list, dict[str, str], list[st
 def _leading_info(root: Tag, title: Tag | None, props: dict[str, str]) -> None:
     """Information lines at the top of the report's element, before its first table or paragraph of prose."""
     for n, leaf in enumerate(list(_leaf_blocks(root))):
-        if n >= 12 or leaf.decomposed:
+        if n >= 12 or _gone(leaf):
             break
-        if leaf.name in ("td", "th", "tr", "table") or leaf.find_parent("table") is not None:
+        if leaf.name in ("td", "th", "tr", "table") or _nearest(leaf, "table") is not None:
             break
         text = clean_line(leaf.get_text(" "))
         if not text or (title is not None and (leaf is title or title in leaf.descendants)):
