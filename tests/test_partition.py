@@ -3,6 +3,7 @@ as one table by DuckDB and pandas, replaced as part of the output set (a crash m
 whole set), and gone when a later run does not ask for them."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -59,6 +60,19 @@ def test_partitions_hold_every_row_under_its_report_year(tmp_path):
     seed = pd.read_parquet(out / "facts" / "year=2019")
     truth = pd.read_csv(REAL.parent / "truth" / "zhangzhou-erqing-2019.csv")
     assert (seed.source_path == "zhangzhou-erqing-2019.txt").sum() == len(truth) == 198
+
+
+def test_rows_of_a_report_without_a_year_are_only_in_the_single_files(tmp_path):
+    src = _inputs(tmp_path / "in", ["pingtan-2019.txt"])
+    seed = (REAL / "zhangzhou-erqing-2019.txt").read_text(encoding="utf-8")
+    (src / "no-year.txt").write_text(re.sub(r"20\d\d", "XXXX", seed), encoding="utf-8")  # no year anywhere
+    out = tmp_path / "out"
+    api.run([src], out, jobs=1, partition="year")
+    assert pd.read_csv(out / "reports.csv", encoding="utf-8-sig").set_index("source_path").year.isna()["no-year.txt"]
+    assert _years(out, "facts") == {"year=2019"}  # no null partition, which pandas cannot read
+    facts = pd.read_parquet(out / "facts")
+    assert set(facts.source_path) == {"pingtan-2019.txt"} and (facts.year == 2019).all()
+    assert set(pd.read_parquet(out / "facts.parquet").source_path) == {"pingtan-2019.txt", "no-year.txt"}
 
 
 def test_a_second_run_replaces_the_partitions_and_a_run_without_the_flag_removes_them(tmp_path):

@@ -1,10 +1,11 @@
 """The long tables also as Hive-partitioned Parquet by the report's year (``--partition year``).
 
 ``OUT/facts/year=2023/part-0.parquet`` (and ``checks/``, ``sections/``): the rows of
-``facts.parquet`` with the year of their report, one folder per year (a report without a year in
-``year=__HIVE_DEFAULT_PARTITION__``), which DuckDB (``read_parquet('OUT/facts/*/*.parquet',
-hive_partitioning = true)``), pandas (``pd.read_parquet('OUT/facts')``) and Arrow read as one table
-with a ``year`` column. Written from the staged single files a batch at a time (the reports' ids and
+``facts.parquet`` with the year of their report, one folder per year, which DuckDB
+(``read_parquet('OUT/facts/*/*.parquet', hive_partitioning = true)``), pandas
+(``pd.read_parquet('OUT/facts')``) and Arrow read as one table with a ``year`` column. Rows of a
+report without a year are only in the single files: Hive's null partition
+(``year=__HIVE_DEFAULT_PARTITION__``) makes pandas fail ("Cannot yet unify dictionaries with nulls"). Written from the staged single files a batch at a time (the reports' ids and
 years held, ~30 bytes a report), in the order of the rows, so the same inputs give the same files.
 """
 from __future__ import annotations
@@ -33,7 +34,8 @@ def write_partitions(staging: Path, key: str = "year") -> list[str]:
         def batches(source=source):
             for batch in source.iter_batches(batch_size=STEP):
                 at = pc.index_in(batch.column("report_id"), value_set=ids)
-                yield batch.append_column(key, pc.take(values, at))
+                batch = batch.append_column(key, pc.take(values, at))
+                yield batch.filter(pc.is_valid(batch.column(key)))  # a report without a year: not here
 
         ds.write_dataset(batches(), staging / name, schema=schema, format="parquet", partitioning=[key],
                          partitioning_flavor="hive", basename_template="part-{i}.parquet", use_threads=False,
