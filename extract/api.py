@@ -29,7 +29,7 @@ from typing import Callable, Iterable
 
 from . import archives
 from .cache import Cache, user_cache
-from .errors import (CACHE_LOST, DUPLICATE, FILE_TOO_LARGE, NOT_A_FILE, SYMLINK_SKIPPED, UNREADABLE_FOLDER,
+from .errors import (CACHE_LOST, DUPLICATE, EMPTY_FILE, FILE_TOO_LARGE, NOT_A_FILE, SYMLINK_SKIPPED, UNREADABLE_FOLDER,
                      ExtractError)
 from .packing import MAGIC, BadPacked, Packed, plain, relocated, unpack, verify
 from .results import FileResult
@@ -210,6 +210,10 @@ def _add_file(found: list[InputFile], path: Path, shown: str, include: tuple[str
             inside = archives.members(str(path))
         except ExtractError as exc:
             found.append(InputFile(path, shown, (exc.code, exc.message)))
+            return
+        if inside == []:
+            found.append(InputFile(path, shown, (EMPTY_FILE, "the ZIP archive holds no files to read (only folders "
+                                                 "or hidden files such as __MACOSX/)")))
             return
         if inside is not None:
             for m in inside:

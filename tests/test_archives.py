@@ -167,6 +167,15 @@ def test_an_archive_over_the_member_limit_is_not_unpacked(tmp_path, monkeypatch)
     assert "over the limit of 5" in found[0].skip[1]
 
 
+def test_an_archive_with_nothing_to_read_is_said(tmp_path):
+    with zipfile.ZipFile(tmp_path / "empty.zip", "w") as zf:
+        zf.writestr("folder/", b"")
+        zf.writestr("__MACOSX/._x.pdf", b"junk")
+    [found] = api.discover([tmp_path])
+    assert (found.source_path, found.skip[0]) == ("empty.zip", "empty_file")
+    assert "holds no files" in found.skip[1]
+
+
 def test_a_word_file_named_zip_is_read_as_the_word_file(tmp_path):
     shutil.copy(REAL / "TEMPLATE-blank-2021-format-govnianbao.docx", tmp_path / "template.zip")
     found = api.discover([tmp_path])
