@@ -60,11 +60,14 @@ class InputFile:
     source_path: str  # relative to the INPUT it was found under, with / separators
     skip: tuple[str, str] | None = None  # (code, message): not read, with an errors row
     member: int | None = None  # a file inside the ZIP archive at ``path``: its index there
+    member_name: str = ""  # and its name there
 
     @property
     def key(self) -> str:
         """What a worker is given to read (``archives.task_path`` for a member) and the cache knows it by."""
-        return str(self.path) if self.member is None else archives.task_path(str(self.path), self.member)
+        if self.member is None:
+            return str(self.path)
+        return archives.task_path(str(self.path), self.member, self.member_name)
 
 
 @dataclass
@@ -201,8 +204,9 @@ def discover(inputs: Iterable[str | os.PathLike], exclude: Path | None = None, *
 def _add_file(found: list[InputFile], path: Path, shown: str, include: tuple[str, ...],
               exclude: tuple[str, ...], named: bool = False) -> None:
     """A file found, or each file in it when it is a ZIP archive of reports (``archives``): the globs
-    choose among the members; an archive itself is left out only when ``exclude`` names it. A file
-    ``named`` on the command line is read whatever the globs say."""
+    choose among the members (all of them when ``include`` names the archive itself); an archive is
+    left out when ``exclude`` names it. A file ``named`` on the command line is read whatever the globs
+    say (an archive so named: its members but those ``exclude`` names)."""
     if archives.is_archive(str(path), shown):
         if not named and not _wanted(shown, (), exclude):
             return
@@ -216,10 +220,11 @@ def _add_file(found: list[InputFile], path: Path, shown: str, include: tuple[str
                                                  "or hidden files such as __MACOSX/)")))
             return
         if inside is not None:
+            whole = named or bool(include) and _wanted(shown, include, ())  # the archive itself chosen
             for m in inside:
                 name = f"{shown}/{m.name}"
-                if _wanted(name, include, exclude):
-                    found.append(InputFile(path, name, m.skip, m.index))
+                if _wanted(name, () if whole else include, exclude):
+                    found.append(InputFile(path, name, m.skip, m.index, m.name))
             return
     if named or _wanted(shown, include, exclude):
         found.append(InputFile(path, shown))
@@ -258,22 +263,23 @@ def _word_cache(own: Path, cache_dir: Path | None) -> Path:
     ``OUT/.cache`` only when the user's cache folder cannot be written."""
     if cache_dir is not None:
         return _own_folder(cache_dir / "jieba")
-    stale = own / "jieba"  # where runs before 0.4 kept them
-    try:
-        if stale.is_symlink():
-            stale.unlink()
-        elif stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
-    except OSError:
-        pass
+    here = own / "jieba"  # where runs before 0.4 kept them, and the fallback
     shared = user_cache() / "jieba"
     try:
         shared.mkdir(parents=True, exist_ok=True)
-        if shared.is_dir() and not shared.is_symlink() and os.access(shared, os.W_OK | os.X_OK):
-            return shared
+        usable = shared.is_dir() and not shared.is_symlink() and os.access(shared, os.W_OK | os.X_OK)
+    except OSError:
+        usable = False
+    if not usable:
+        return _own_folder(here)
+    try:  # the copy an older run left in this output folder is of no further use
+        if here.is_symlink():
+            here.unlink()
+        elif here.is_dir():
+            shutil.rmtree(here, ignore_errors=True)
     except OSError:
         pass
-    return _own_folder(stale)
+    return shared
 
 
 def warm_up(cache_dir: Path | None = None, load: bool = True) -> None:
@@ -365,6 +371,14 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
             recover(out)
         except RecoveryError as exc:
             raise RunError(str(exc)) from exc
+        if partition:
+            from .writers.names import PARTITION_FOLDERS
+            from .writers.partition import is_partition_folder
+
+            for name in PARTITION_FOLDERS:
+                if os.path.lexists(out / name) and not is_partition_folder(out / name):
+                    raise RunError(f"{_display(str(out / name))} is not a folder of partitions this tool wrote; "
+                                   "--partition would replace it: move it, or choose another --out")
         own = _own_folder(out / ".cache")
         root = own if cache_dir is None else Path(cache_dir)
         root.mkdir(parents=True, exist_ok=True)

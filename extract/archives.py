@@ -30,6 +30,8 @@ from .errors import CORRUPT, ENCRYPTED, FILE_TOO_LARGE, UNKNOWN_FORMAT, UNREADAB
 MAX_MEMBERS = 20_000  # a year's reports of a whole province fit; more is not a download of reports
 MAX_UNPACKED_GB = 32  # declared sizes in all
 STEP = 1 << 20  # inflate at most this much per call
+BOUNDED = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # methods zipfile inflates in steps of the size asked
+MAX_ENTRIES = 2 * MAX_MEMBERS  # entries (files and folders) an archive may list before its list is read
 SEP = "\0"  # a member's task path: archive + SEP + its index (no file's path holds a NUL)
 _OFFICE = ("[Content_Types].xml", "mimetype", "META-INF/manifest.xml")  # a Word/OpenDocument package, not an archive
 
@@ -51,6 +53,17 @@ def is_archive(path: str, name: str) -> bool:
     except OSError:
         return False
     return head in (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def _declared_entries(path: str) -> int | None:
+    """The count of entries the archive's end record declares, read before its list (a list of a million
+    folder entries costs seconds and hundreds of MB to parse); None when it cannot be read here."""
+    try:
+        with open(path, "rb") as fh:
+            end = zipfile._EndRecData(fh)  # the standard library's own reader of the end record
+    except (OSError, AttributeError, ValueError, EOFError):
+        return None
+    return None if not end else int(end[zipfile._ECD_ENTRIES_TOTAL])
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
@@ -77,6 +90,10 @@ def members(path: str) -> list[Member] | None:
     """What the archive at ``path`` holds, each member with a reason when it is not read; None when it
     is a Word or OpenDocument file saved as .zip (read as a file). Raises :class:`ExtractError` when
     the archive as a whole cannot be read."""
+    entries = _declared_entries(path)
+    if entries is not None and entries > MAX_ENTRIES:
+        raise ExtractError(ZIP_BOMB, f"the archive lists {entries:,} entries, over the limit of {MAX_ENTRIES:,}: not "
+                           "unpacked; unpack it yourself and run on its folder")
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -100,7 +117,7 @@ def members(path: str) -> list[Member] | None:
     seen: set[str] = set()
     for index, info in files:
         name = member_name(info)
-        if not name or any(p.startswith(".") or p == "__MACOSX" for p in name.split("/")):
+        if not name or SEP in name or any(p.startswith(".") or p == "__MACOSX" for p in name.split("/")):
             continue  # hidden files, as in folders; the resource forks macOS adds
         skip = None
         if name in seen:
@@ -111,10 +128,10 @@ def members(path: str) -> list[Member] | None:
         elif info.file_size > MAX_FILE_MB << 20:
             skip = (FILE_TOO_LARGE, f"the file is {info.file_size / 2**20:,.0f} MB unpacked, over the {MAX_FILE_MB} "
                     "MB limit for one report")
-        elif info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2,
-                                        zipfile.ZIP_LZMA):
-            skip = (UNREADABLE_FILE, f"the file is packed with a method Python cannot unpack (ZIP method "
-                    f"{info.compress_type}): unpack the archive with 7-Zip or WinRAR and run on the folder")
+        elif info.compress_type not in BOUNDED:
+            skip = (UNREADABLE_FILE, f"the file is packed with ZIP method {info.compress_type} (not stored or "
+                    "deflated), which this tool does not unpack: Python inflates bzip2 and LZMA members in one "
+                    "unbounded step; unpack the archive with 7-Zip or WinRAR and run on the folder")
         elif name.lower().endswith((".zip", ".rar", ".7z")):
             skip = (UNKNOWN_FORMAT, "an archive inside an archive is not unpacked: unpack it and run on its contents")
         seen.add(name)
@@ -122,56 +139,82 @@ def members(path: str) -> list[Member] | None:
     return out
 
 
-def task_path(archive: str, index: int) -> str:
-    return f"{archive}{SEP}{index}"
+def task_path(archive: str, index: int, name: str) -> str:
+    return f"{archive}{SEP}{index}{SEP}{name}"
 
 
-def split(path: str) -> tuple[str, int | None]:
-    """``task_path`` read back: (archive, index); a plain file's path gives (path, None)."""
-    archive, sep, index = path.rpartition(SEP)
-    return (archive, int(index)) if sep else (path, None)
+def split(path: str) -> tuple[str, int | None, str | None]:
+    """``task_path`` read back: (archive, index, name); a plain file's path gives (path, None, None)."""
+    parts = path.split(SEP)
+    if len(parts) != 3:
+        return path, None, None
+    return parts[0], int(parts[1]), parts[2]
 
 
-def read(archive: str, index: int, limit: int) -> bytes:
-    """The bytes of member ``index``, inflated in bounded steps: more than it declares is a zip bomb,
-    more than ``limit`` bytes too large, a bad checksum damage. Raises :class:`ExtractError`."""
+_OPEN: dict[tuple, zipfile.ZipFile] = {}  # this process's open archive: its members are read one after another
+
+
+def _opened(archive: str) -> zipfile.ZipFile:
+    """The archive opened and its list read once per process while it is unchanged (a 20,000-file
+    archive's list takes ~75 ms to read: once per member would be 25 minutes)."""
+    st = os.stat(archive)
+    key = (os.getpid(), archive, st.st_size, st.st_mtime_ns, st.st_ino)  # a forked worker opens its own
+    zf = _OPEN.get(key)
+    if zf is None:
+        for old in _OPEN.values():
+            old.close()
+        _OPEN.clear()
+        entries = _declared_entries(archive)
+        if entries is not None and entries > MAX_ENTRIES:
+            raise ExtractError(ZIP_BOMB, f"the archive lists {entries:,} entries, over the limit of {MAX_ENTRIES:,}")
+        zf = _OPEN[key] = zipfile.ZipFile(archive)
+    return zf
+
+
+def read(archive: str, index: int, limit: int, name: str | None = None) -> bytes:
+    """The bytes of member ``index`` (which must be named ``name``, when given: an archive rewritten
+    since it was listed could hold another file there), inflated in bounded steps: more than it declares
+    is a zip bomb, more than ``limit`` bytes too large, a bad checksum damage. Raises
+    :class:`ExtractError`."""
     try:
-        zf = zipfile.ZipFile(archive)
+        zf = _opened(archive)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ExtractError(CORRUPT, f"the archive holding the file could not be opened: {exc}") from exc
-    with zf:
-        infos = zf.infolist()
-        if index >= len(infos):
-            raise ExtractError(UNREADABLE_FILE, "the archive changed while the run read it: run again")
-        info = infos[index]
-        if info.file_size > limit:
-            raise ExtractError(FILE_TOO_LARGE, f"the file is {info.file_size / 2**20:,.0f} MB unpacked, over the "
-                               f"limit for one report")
-        parts, size, crc = [], 0, 0
-        try:
-            with zf.open(info) as fh:
-                while chunk := fh.read(STEP):
-                    size += len(chunk)
-                    if size > info.file_size:
-                        raise ExtractError(ZIP_BOMB, f"the file declares {info.file_size:,} bytes in the archive but "
-                                           "inflates to more: refused as a possible zip bomb")
-                    crc = zlib.crc32(chunk, crc)
-                    parts.append(chunk)
-        except RuntimeError as exc:  # zipfile: a password is needed
-            raise ExtractError(ENCRYPTED, f"the file is encrypted inside the archive ({exc})") from exc
-        except NotImplementedError as exc:
-            raise ExtractError(UNREADABLE_FILE, f"the file cannot be unpacked by Python ({exc}): unpack the archive "
-                               "with 7-Zip or WinRAR and run on the folder") from exc
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-            raise ExtractError(CORRUPT, f"the file is damaged inside the archive ({exc})") from exc
+    infos = zf.infolist()
+    if index >= len(infos) or (name is not None and member_name(infos[index]) != name):
+        raise ExtractError(UNREADABLE_FILE, "the archive changed while the run read it: run again")
+    info = infos[index]
+    if info.compress_type not in BOUNDED:
+        raise ExtractError(UNREADABLE_FILE, f"the file is packed with ZIP method {info.compress_type}, which "
+                           "this tool does not unpack: unpack the archive with 7-Zip or WinRAR")
+    if info.file_size > limit:
+        raise ExtractError(FILE_TOO_LARGE, f"the file is {info.file_size / 2**20:,.0f} MB unpacked, over the "
+                           f"limit for one report")
+    parts, size, crc = [], 0, 0
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(STEP):
+                size += len(chunk)
+                if size > info.file_size:
+                    raise ExtractError(ZIP_BOMB, f"the file declares {info.file_size:,} bytes in the archive but "
+                                       "inflates to more: refused as a possible zip bomb")
+                crc = zlib.crc32(chunk, crc)
+                parts.append(chunk)
+    except RuntimeError as exc:  # zipfile: a password is needed
+        raise ExtractError(ENCRYPTED, f"the file is encrypted inside the archive ({exc})") from exc
+    except NotImplementedError as exc:
+        raise ExtractError(UNREADABLE_FILE, f"the file cannot be unpacked by Python ({exc}): unpack the archive "
+                           "with 7-Zip or WinRAR and run on the folder") from exc
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+        raise ExtractError(CORRUPT, f"the file is damaged inside the archive ({exc})") from exc
     if size != info.file_size or crc != info.CRC:
         raise ExtractError(CORRUPT, "the file is damaged inside the archive (its size or checksum does not match)")
     return b"".join(parts)
 
 
-def locate(path: str) -> tuple[str, int] | None:
+def locate(path: str) -> tuple[str, int, str] | None:
     """A path naming a file inside a ZIP archive as ``source_path`` shows it (``folder/reports.zip/2019/
-    a.pdf``): (the archive, the member's index); None when it names none (``extract inspect``)."""
+    a.pdf``): (the archive, the member's index, its name); None when it names none (``extract inspect``)."""
     parts = path.replace("\\", "/").split("/")
     for cut in range(len(parts) - 1, 0, -1):
         head = "/".join(parts[:cut])
@@ -181,5 +224,5 @@ def locate(path: str) -> tuple[str, int] | None:
             except ExtractError:
                 return None
             name = "/".join(p for p in parts[cut:] if p)
-            return next(((head, m.index) for m in inside if m.name == name), None)
+            return next(((head, m.index, m.name) for m in inside if m.name == name), None)
     return None

@@ -29,6 +29,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -58,22 +59,37 @@ def user_key(folder: str | None = None) -> bytes:
     link), a key for this process only: entries then last for the run."""
     path = Path(folder) if folder else user_cache()
     key_file = path / "key"
-    try:
-        path.mkdir(parents=True, exist_ok=True)
+    for _ in range(3):
         try:
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        except FileExistsError:
-            pass
-        else:
+            path.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(key_file, os.O_RDONLY | os.O_NOFOLLOW)
+            except FileNotFoundError:
+                key = None
+            else:
+                with os.fdopen(fd, "rb") as fh:
+                    key = fh.read(65)
+            if key is not None and len(key) == 32:
+                return key
+            # none yet, or a short one (a full disk, a kill while it was written): a whole new key is put
+            # in place in one step, so two first runs at once end with the same key
+            fd, tmp = tempfile.mkstemp(dir=path, prefix=".key-")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(os.urandom(32))
-        fd = os.open(key_file, os.O_RDONLY | os.O_NOFOLLOW)
-        with os.fdopen(fd, "rb") as fh:
-            key = fh.read(65)
-        if len(key) == 32:
-            return key
-    except OSError:
-        pass
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                if key is None:
+                    os.link(tmp, key_file)  # fails if another process put its key first: that one is read
+                else:
+                    os.replace(tmp, key_file)
+            except FileExistsError:
+                pass
+            finally:
+                if os.path.lexists(tmp):
+                    os.unlink(tmp)
+        except OSError:
+            break
     return os.urandom(32)
 
 
@@ -171,7 +187,7 @@ class Cache:
         return blob[head:]
 
     def drop(self, digest: str) -> None:
-        if _DIGEST.match(digest):
+        if _DIGEST.match(digest) and not self._path(digest).parent.is_symlink():  # a planted link: not followed
             try:
                 self._path(digest).unlink()
             except OSError:
@@ -185,7 +201,11 @@ class Cache:
         path = self._path(digest)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         try:
+            if path.parent.is_symlink():  # planted in a prepared folder: removed, never written through
+                path.parent.unlink()
             path.parent.mkdir(exist_ok=True)
+            if path.parent.is_symlink() or not path.parent.is_dir():
+                return False
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(SEAL + _seal(self.key, digest, blob) + blob)

@@ -42,7 +42,7 @@ def inspect_file(path: str | Path) -> Inspection:
     path = Path(path)
     trace: dict = {}
     member = None if path.is_file() else archives.locate(str(path))
-    data = archives.read(*member, MAX_FILE_MB * 2**20) if member else path.read_bytes()
+    data = archives.read(member[0], member[1], MAX_FILE_MB * 2**20, member[2]) if member else path.read_bytes()
     result = process_bytes(data, _display(path.name), trace)
     return Inspection(path, result, trace)
 

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from .schema import BY_NAME
 from .settings import SETTINGS
-from .writers import busy, recover
+from .writers import JOURNAL, LockError, OutputLock, recover
 
 CATEGORIES = {
     "reports": ("format", "template", "status", "province", "city", "county"),
@@ -67,8 +67,18 @@ def load(out: str | os.PathLike = "outputs") -> Outputs:
     out = Path(out)
     if not (out / "reports.parquet").exists():
         raise FileNotFoundError(f"no outputs in {out}: run `python -m extract run INPUT --out {out}` first")
-    if os.access(out, os.W_OK) and not busy(out):
-        recover(out)  # a run killed while replacing the tables left them to finish
+    if os.access(out, os.W_OK) and (out / JOURNAL).exists():
+        # a run killed while replacing the tables left them to finish: done holding the folder's lock, so
+        # no run starts meanwhile (a run holding it finishes its own commit)
+        lock = OutputLock(out)
+        try:
+            if lock.acquire():
+                try:
+                    recover(out)
+                finally:
+                    lock.release()
+        except (LockError, OSError):
+            pass
     handles = _one_set(out)
     try:
         frames = {name: _typed(name, pd.read_parquet(fh, dtype_backend="pyarrow")) for name, fh in handles.items()}
@@ -86,8 +96,6 @@ def _one_set(out: Path, tries: int = 600) -> dict:
     commit journal present, or a file no longer the one opened), then they are opened again. Read through
     these handles, a file replaced meanwhile is still the one opened (a path read twice could be two)."""
     import time
-
-    from .writers import JOURNAL
 
     for _ in range(tries):
         if not (out / JOURNAL).exists():

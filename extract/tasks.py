@@ -63,9 +63,9 @@ def analyse_bytes(data: bytes, source_path: str) -> Outcome:
 def read_input(path: str) -> bytes:
     """A task's bytes: the file at ``path``, or a member of a ZIP archive (``archives.task_path``). Raises
     :class:`ExtractError` for a member that cannot be read, ``OSError`` for a file."""
-    archive, member = archives.split(path)
+    archive, member, name = archives.split(path)
     if member is not None:
-        return archives.read(archive, member, MAX_FILE_MB * 2**20)
+        return archives.read(archive, member, MAX_FILE_MB * 2**20, name)
     with open(path, "rb") as fh:
         return fh.read(MAX_FILE_MB * 2**20 + 1)
 

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from extract import api, archives
+from extract.errors import ExtractError
+from extract.packing import unpack
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REAL = SHARED / "corpus-real"
@@ -209,3 +211,57 @@ def test_inspect_reads_a_member_named_as_source_path_names_it(tmp_path, capsys):
     assert "漳州市二轻集体工业联社" in shown and "2019" in shown
     assert cli.main(["inspect", str(tmp_path / "reports.zip" / "2019" / "other.txt")]) == 2
     assert "inside a ZIP archive" in capsys.readouterr().err
+
+
+def test_bzip2_and_lzma_members_are_refused_not_inflated_in_one_step(tmp_path):
+    """zipfile inflates bzip2 and LZMA members in one unbounded call (a few hundred bytes can ask for
+    gigabytes): such members are an errors row, never read."""
+    with zipfile.ZipFile(tmp_path / "methods.zip", "w") as zf:
+        zf.writestr(zipfile.ZipInfo("b.txt"), "x" * 1000, compress_type=zipfile.ZIP_BZIP2)
+        zf.writestr(zipfile.ZipInfo("l.txt"), "x" * 1000, compress_type=zipfile.ZIP_LZMA)
+    found = api.discover([tmp_path])
+    assert [(f.source_path, f.skip[0]) for f in found] == [("methods.zip/b.txt", "unreadable_file"),
+                                                           ("methods.zip/l.txt", "unreadable_file")]
+    assert "7-Zip" in found[0].skip[1]
+    with pytest.raises(ExtractError) as got:  # and a task that names one anyway is refused at reading
+        archives.read(str(tmp_path / "methods.zip"), 0, 1 << 20, "b.txt")
+    assert got.value.code == "unreadable_file"
+
+
+def test_an_archive_rewritten_after_it_was_listed_never_files_one_member_under_another_name(tmp_path):
+    with zipfile.ZipFile(tmp_path / "r.zip", "w") as zf:
+        zf.writestr("a.txt", (REAL / "pingtan-2019.txt").read_bytes())
+        zf.writestr("b.txt", (REAL / "zhangzhou-erqing-2019.txt").read_bytes())
+    items = api.discover([tmp_path])
+    with zipfile.ZipFile(tmp_path / "r.zip", "w") as zf:  # rewritten: b.txt now first
+        zf.writestr("b.txt", (REAL / "zhangzhou-erqing-2019.txt").read_bytes())
+        zf.writestr("a.txt", (REAL / "pingtan-2019.txt").read_bytes())
+    from extract.tasks import run_file
+
+    got = unpack(run_file(items[0].key, items[0].source_path).blob)
+    assert got.report is None and [e["code"] for e in got.errors] == ["unreadable_file"]
+    assert "changed while the run read it" in got.errors[0]["message"]
+
+
+def test_include_naming_the_archive_takes_all_its_members(tmp_path):
+    with zipfile.ZipFile(tmp_path / "2019.zip", "w") as zf:
+        zf.writestr("a.txt", "x")
+        zf.writestr("sub/b.html", "y")
+    with zipfile.ZipFile(tmp_path / "2020.zip", "w") as zf:
+        zf.writestr("c.txt", "z")
+    assert [f.source_path for f in api.discover([tmp_path], include=("2019.zip",))] == ["2019.zip/a.txt",
+                                                                                       "2019.zip/sub/b.html"]
+    assert [f.source_path for f in api.discover([tmp_path], include=("2019.zip",), skip=("*.html",))] == [
+        "2019.zip/a.txt"]
+
+
+def test_an_archive_listing_too_many_entries_is_refused_before_its_list_is_read(tmp_path, monkeypatch):
+    with zipfile.ZipFile(tmp_path / "folders.zip", "w") as zf:
+        for i in range(12):
+            zf.writestr(f"d{i}/", b"")  # folders count: a million of them cost seconds and hundreds of MB
+    monkeypatch.setattr(archives, "MAX_ENTRIES", 10)
+    read_list = []
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", lambda self: read_list.append(1))
+    [found] = api.discover([tmp_path])
+    assert (found.source_path, found.skip[0]) == ("folders.zip", "zip_bomb") and read_list == []
+    assert "12 entries" in found.skip[1]

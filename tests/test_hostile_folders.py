@@ -376,3 +376,47 @@ def test_a_sparse_file_of_several_gb_is_too_large_without_being_read(tmp_path):
     errors = _csv(tmp_path / "out", "errors")
     assert list(errors.source_path) == ["huge.pdf"] and list(errors.code) == ["file_too_large"]
     assert re.search(r"6144 MB", errors.message[0])
+
+
+def test_a_link_planted_in_place_of_a_cache_subfolder_is_never_written_through(tmp_path):
+    files = text_reports(tmp_path / "in", 1)
+    out = tmp_path / "out"
+    api.run([tmp_path / "in"], out, jobs=1)
+    entry = _entry(out, files[0].read_bytes())
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / entry.name).write_bytes(b"precious")  # a file the planted link would have us delete or overwrite
+    sub = entry.parent
+    for f in sub.iterdir():
+        f.unlink()
+    sub.rmdir()
+    sub.symlink_to(victim)
+    summary = api.run([tmp_path / "in"], out, jobs=1)
+    assert summary.read == 1 and summary.ok == 1
+    assert (victim / entry.name).read_bytes() == b"precious"
+    assert not sub.is_symlink() and entry.is_file()  # the link removed, the entry written in a real folder
+
+
+def test_load_beside_a_run_in_the_same_process_leaves_the_runs_lock(tmp_path):
+    """POSIX locks belong to the process: a second acquire here succeeded, and closing its descriptor
+    dropped the run's lock (a run in a notebook's thread, load() beside it)."""
+    import subprocess
+    import sys
+
+    from extract.writers import OutputLock, busy
+
+    text_reports(tmp_path / "in", 1)
+    out = tmp_path / "out"
+    api.run([tmp_path / "in"], out, jobs=1)
+    lock = OutputLock(out)
+    assert lock.acquire()
+    try:
+        assert busy(out) and not OutputLock(out).acquire()
+        assert len(load(out).reports) == 1
+        other = subprocess.run([sys.executable, "-c", "import sys; from extract.writers import OutputLock; "
+                                "print(OutputLock(sys.argv[1]).acquire())", str(out)],
+                               capture_output=True, text=True, check=True)
+        assert other.stdout.strip() == "False"  # still held: no other run could start
+    finally:
+        lock.release()
+    assert not busy(out)

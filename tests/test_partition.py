@@ -112,3 +112,15 @@ def test_a_crash_during_the_commit_leaves_one_whole_set(tmp_path, step):
     assert _years(out, "facts") == {"year=2022"}
     assert set(pd.read_parquet(out / "facts").source_path) == {"pingtan-2022.txt"}
     assert set(pd.read_parquet(out / "facts.parquet").source_path) == {"pingtan-2022.txt"}
+
+
+def test_a_folder_of_the_users_named_facts_is_never_moved_or_removed(tmp_path):
+    out = tmp_path / "out"
+    (out / "facts").mkdir(parents=True)
+    (out / "facts" / "my-notes.txt").write_text("mine")
+    src = _inputs(tmp_path / "in", ["pingtan-2019.txt"])
+    api.run([src], out, jobs=1)  # without --partition: left alone
+    assert (out / "facts" / "my-notes.txt").read_text() == "mine"
+    with pytest.raises(api.RunError, match="not a folder of partitions this tool wrote"):
+        api.run([src], out, jobs=1, partition="year")
+    assert (out / "facts" / "my-notes.txt").read_text() == "mine"

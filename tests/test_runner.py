@@ -230,4 +230,8 @@ def test_jieba_dictionary_cache_is_kept_once_per_user_not_in_every_output_folder
     (tmp_path / "blocked").write_text("a file where the cache folder would go")
     env["XDG_CACHE_HOME"] = str(tmp_path / "blocked")
     run("out3")
-    assert sorted(p.name.split("-")[1] for p in (tmp_path / "out3" / ".cache" / "jieba").iterdir()) == ["dict", "idf"]
+    fallback = sorted((tmp_path / "out3" / ".cache" / "jieba").iterdir())
+    assert [p.name.split("-")[1] for p in fallback] == ["dict", "idf"]
+    stamps = [p.stat().st_mtime_ns for p in fallback]
+    run("out3")  # kept from run to run, not built again
+    assert [p.stat().st_mtime_ns for p in fallback] == stamps

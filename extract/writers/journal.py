@@ -42,13 +42,23 @@ class OutputLock:
     """One run at a time per output folder: an exclusive POSIX lock on ``OUT/.lock``, released by the
     kernel whatever happens to the process (even ``kill -9``), and not inherited by its workers."""
 
+    # folders whose lock this process holds: POSIX locks belong to the process, so a second acquire here
+    # would succeed, and closing any other descriptor of the file would drop the lock (a run in a
+    # notebook's thread and load() beside it)
+    _held: set[str] = set()
+
     def __init__(self, out: Path):
         self.path = Path(out) / ".lock"
         self.fd: int | None = None
 
+    def _key(self) -> str:
+        return os.path.realpath(self.path)
+
     def acquire(self) -> bool:
-        """Take the lock; False when another run holds it. A ``.lock`` that is a symbolic link (planted to
-        truncate its target) is refused, never opened through."""
+        """Take the lock; False when another run holds it (in this process too). A ``.lock`` that is a
+        symbolic link (planted to truncate its target) is refused, never opened through."""
+        if self._key() in OutputLock._held:
+            return False
         try:
             self.fd = os.open(self.path, os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW, 0o644)
         except OSError as exc:
@@ -63,6 +73,7 @@ class OutputLock:
             return False
         os.ftruncate(self.fd, 0)
         os.write(self.fd, str(os.getpid()).encode())
+        OutputLock._held.add(self._key())
         return True
 
     def release(self) -> None:
@@ -70,8 +81,11 @@ class OutputLock:
             fcntl.lockf(self.fd, fcntl.LOCK_UN)
             os.close(self.fd)
             self.fd = None
+            OutputLock._held.discard(self._key())
 
     def holder(self) -> str:
+        if self._key() in OutputLock._held:
+            return str(os.getpid())
         try:
             fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW)
         except OSError:
@@ -86,6 +100,8 @@ def busy(out: Path) -> bool:
     if not (Path(out) / ".lock").exists():
         return False
     lock = OutputLock(out)
+    if lock._key() in OutputLock._held:
+        return True
     try:
         if lock.acquire():
             lock.release()

@@ -23,7 +23,7 @@ from .stata import write_stata
 from .journal import JOURNAL, commit
 from .names import PARTITION_FOLDERS
 from .parquet import ParquetSink
-from .partition import write_partitions
+from .partition import is_partition_folder, write_partitions
 
 
 ROWS_AT_ONCE = 512  # rows the parent makes (reports, sections, errors, cross-year checks) written together
@@ -119,7 +119,7 @@ class OutputWriter:
         if self.partition:
             files += write_partitions(self.staging, self.partition)
         else:  # a previous run's partitions are not part of this set
-            remove = tuple(n for n in PARTITION_FOLDERS if os.path.lexists(self.out / n))
+            remove = tuple(n for n in PARTITION_FOLDERS if is_partition_folder(self.out / n))
         try:
             commit(self.out, self.staging, files, remove)
         except KeyboardInterrupt:

@@ -10,11 +10,31 @@ years held, ~30 bytes a report), in the order of the rows, so the same inputs gi
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .names import PARTITION_FOLDERS as PARTITIONED  # the tables with many rows per report
 KEYS = ("year",)
 STEP = 65_536  # rows read at a time
+
+
+_PART = re.compile(r"^part-\d+\.parquet$")
+
+
+def is_partition_folder(path: Path) -> bool:
+    """A folder as ``write_partitions`` leaves it: ``year=…`` folders of ``part-N.parquet`` files, nothing
+    else (a folder of the user's that happens to be named ``facts`` is never moved or removed)."""
+    try:
+        if path.is_symlink() or not path.is_dir():
+            return False
+        for sub in path.iterdir():
+            if sub.is_symlink() or not sub.is_dir() or "=" not in sub.name:
+                return False
+            if any(f.is_symlink() or not f.is_file() or not _PART.match(f.name) for f in sub.iterdir()):
+                return False
+    except OSError:
+        return False
+    return True
 
 
 def write_partitions(staging: Path, key: str = "year") -> list[str]:
