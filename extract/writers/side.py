@@ -11,7 +11,10 @@ from __future__ import annotations
 import multiprocessing as mp
 
 
-def _serve(conn, fn, args) -> None:
+def serve_side(conn, work) -> None:
+    """A side process's life: dies with its parent, leaves Ctrl-C to the run, does ``work()`` and answers
+    ``("ok", its CPU seconds)`` or ``("error", text)`` (the parent reports it); a parent gone before
+    it began (EOF) ends it quietly."""
     import resource
     import signal
     import traceback
@@ -21,19 +24,27 @@ def _serve(conn, fn, args) -> None:
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        if conn.recv_bytes() != b"go":
+        if work() is False:
             return
-        fn(*args)
         usage = resource.getrusage(resource.RUSAGE_SELF)
         conn.send(("ok", usage.ru_utime + usage.ru_stime))
     except EOFError:
         return
-    except BaseException as exc:  # the parent reports it
+    except BaseException as exc:
         try:
             conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
         except OSError:
             pass
         raise SystemExit(1)
+
+
+def _serve(conn, fn, args) -> None:
+    def work():
+        if conn.recv_bytes() != b"go":
+            return False
+        fn(*args)
+
+    serve_side(conn, work)
 
 
 class SideWriter:

@@ -161,18 +161,12 @@ def write_sqlite(folder: Path, path: Path) -> None:
 
 def _serve(conn, path: str) -> None:
     """The SQLite process: Arrow stream messages ``(table, ipc bytes)`` in the order the run writes
-    them, then ``None``; answers ``("ok",)`` or ``("error", text)``."""
-    import resource
-    import signal
-    import traceback
-
+    them, then ``None``; answers as ``side.serve_side`` does."""
     from ..packing import read_arrow
     from ..schema import BY_NAME
-    from ..workers import die_with_parent
+    from .side import serve_side
 
-    die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run decides what an interrupt does
-    try:
+    def work():
         db = _Db(Path(path))
         try:
             while True:
@@ -186,14 +180,8 @@ def _serve(conn, path: str) -> None:
             db.finish()
         finally:
             db.close()
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        conn.send(("ok", usage.ru_utime + usage.ru_stime))
-    except BaseException as exc:  # the parent reports it
-        try:
-            conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
-        except OSError:
-            pass
-        raise SystemExit(1)
+
+    serve_side(conn, work)
 
 
 class SqliteStream:
