@@ -47,18 +47,18 @@ def _serve(conn, fn, args) -> None:
     serve_side(conn, work)
 
 
-class SideWriter:
-    def __init__(self, name: str, fn, *args):
+class SideProcess:
+    """A process of its own forked now (before the Parquet writers start their threads), running
+    ``target(conn, *args)``; ``wait`` takes its answer (``serve_side``) and raises its error."""
+
+    def __init__(self, name: str, target, *args):
         ctx = mp.get_context("fork")
         self.name = name
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, fn, args), daemon=True)
+        self.proc = ctx.Process(target=target, args=(child, *args), daemon=True)
         self.proc.start()
         child.close()
         self.cpu_s = 0.0
-
-    def start(self) -> None:
-        self.conn.send_bytes(b"go")
 
     def wait(self) -> None:
         try:
@@ -69,10 +69,20 @@ class SideWriter:
         self.proc.join()
         if answer[0] != "ok":
             raise RuntimeError(f"{self.name} could not be written: {answer[1]}")
-        self.cpu_s = answer[1]
+        self.cpu_s = answer[1]  # the CPU seconds it took
 
     def abort(self) -> None:
         if self.proc.is_alive():
             self.proc.kill()
         self.proc.join(timeout=5)
         self.conn.close()
+
+
+class SideWriter(SideProcess):
+    """``fn(*args)`` in a side process once ``start`` says the staged files are complete."""
+
+    def __init__(self, name: str, fn, *args):
+        super().__init__(name, _serve, fn, args)
+
+    def start(self) -> None:
+        self.conn.send_bytes(b"go")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..schema import RESOURCES, Resource
 from .duckdb import request_outcomes_sql
+from .side import SideProcess, serve_side
 
 SQL_TYPE = {"string": "TEXT", "integer": "INTEGER", "decimal": "NUMERIC", "number": "REAL", "boolean": "INTEGER"}
 
@@ -164,7 +165,6 @@ def _serve(conn, path: str) -> None:
     them, then ``None``; answers as ``side.serve_side`` does."""
     from ..packing import read_arrow
     from ..schema import BY_NAME
-    from .side import serve_side
 
     def work():
         db = _Db(Path(path))
@@ -184,7 +184,7 @@ def _serve(conn, path: str) -> None:
     serve_side(conn, work)
 
 
-class SqliteStream:
+class SqliteStream(SideProcess):
     """reports.sqlite written by a process of its own while the run streams its rows: every table's
     rows go to it as Arrow streams, table by table in the order they are written (each table's rows in
     output order), so its inserts run beside the parent's work instead of after it. The file holds what
@@ -192,14 +192,7 @@ class SqliteStream:
     the rows came (the same for the same inputs)."""
 
     def __init__(self, path: Path):
-        import multiprocessing as mp
-
-        ctx = mp.get_context("fork")  # before the Parquet writers start their threads
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, str(path)), daemon=True)
-        self.proc.start()
-        child.close()
-        self.cpu_s = 0.0
+        super().__init__("reports.sqlite", _serve, str(path))
 
     def send(self, name: str, ipc: bytes) -> None:
         try:
@@ -215,21 +208,3 @@ class SqliteStream:
         except OSError:
             self.wait()
             raise
-
-    def wait(self) -> None:
-        """Wait for it to finish; raise what went wrong there."""
-        try:
-            answer = self.conn.recv()
-        except (EOFError, OSError):
-            self.proc.join(timeout=5)
-            answer = ("error", f"the SQLite writer stopped (exit code {self.proc.exitcode})")
-        self.proc.join()
-        if answer[0] != "ok":
-            raise RuntimeError(f"reports.sqlite could not be written: {answer[1]}")
-        self.cpu_s = answer[1]  # the CPU seconds it took
-
-    def abort(self) -> None:
-        if self.proc.is_alive():
-            self.proc.kill()
-        self.proc.join(timeout=5)
-        self.conn.close()
