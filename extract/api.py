@@ -25,13 +25,13 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from . import archives
 from .cache import Cache, user_cache
 from .errors import (CACHE_LOST, DUPLICATE, EMPTY_FILE, FILE_TOO_LARGE, NOT_A_FILE, SYMLINK_SKIPPED, UNREADABLE_FOLDER,
                      ExtractError)
-from .packing import MAGIC, BadPacked, Packed, plain, relocated, unpack, verify
+from .packing import BadPacked, Packed, plain, relocated, unpack, verify
 from .results import FileResult
 from .stages.corpus import duplicate_groups, linked, predecessors
 from .tasks import MAX_FILE_MB, Outcome, error_outcome, meta_of, outcome, run_file
@@ -54,7 +54,7 @@ class Interrupted(KeyboardInterrupt):
         self.committed = committed
 
 
-@dataclass
+@dataclass(slots=True)
 class InputFile:
     path: Path
     source_path: str  # relative to the INPUT it was found under, with / separators
@@ -409,11 +409,32 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
     return summary
 
 
+class Brief(NamedTuple):
+    """What the end of a run needs of a report before it writes it, kept for every file (a run of 20,000
+    files keeps 20,000, so it is small): its agency and year (to pair it with last year's and find
+    second copies of one agency-year), how it ranks among such copies, and its id."""
+
+    agency_id: str
+    year: int | None
+    rank: tuple  # the kept copy of an agency-year has the most cells found, then the fewest failed checks
+    report_id: str
+
+
+def brief(meta: dict, names: dict[str, str]) -> Brief | None:
+    """A file's ``Brief`` from its meta (None when it holds no report); ``names``: one string per agency."""
+    if not meta.get("report"):
+        return None
+    agency = meta.get("agency_id") or ""
+    return Brief(names.setdefault(agency, agency), meta.get("year"),
+                 (-meta.get("cells_found", 0), meta.get("checks_failed", 0)), meta.get("report_id", ""))
+
+
 def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, scratch: Path, words: Path,
               summary: Summary, executor):
-    """Every file's digest and meta: from the cache when unchanged, else read by the workers."""
+    """Every file's digest and ``Brief``: from the cache when unchanged, else read by the workers."""
     digests: list[str] = [""] * len(items)
-    metas: list[dict | None] = [None] * len(items)
+    metas: list[Brief | None] = [None] * len(items)
+    names: dict[str, str] = {}
     fresh: dict[int, bytes] = {}  # packed results not kept in the cache (limits, unreadable): kept until written
     stats: dict[int, os.stat_result] = {}
     todo = []
@@ -428,17 +449,17 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
             o = error_outcome(item.source_path, "read", FILE_TOO_LARGE,
                               f"the file is {st.st_size / 2**20:.0f} MB, over the {MAX_FILE_MB} MB limit for one "
                               "report")
-            fresh[i], metas[i] = o.blob, o.meta
+            fresh[i], metas[i] = o.blob, brief(o.meta, names)
             continue
         if st is not None:
-            stats[i] = st
             digest = None if force else cache.known(item.key, st)
             if digest is not None:
-                p = _kept(cache, digest)
+                p = _kept(cache, digest, check=True)
                 if p is not None:  # the entry is whole: its meta is taken from it, not from the index
-                    digests[i], metas[i] = digest, dict(meta_of(p), source_path=item.source_path)
+                    digests[i], metas[i] = digest, brief(meta_of(p), names)
                     continue
                 cache.forget(item.key)  # a damaged entry counts as absent: the file is read again
+            stats[i] = st
         todo.append(Task(i, item.key, item.source_path))
     state = Progress(total=len([x for x in items if x.skip is None]))
     state.cached = state.done = state.total - len(todo)
@@ -462,7 +483,7 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
         results = executor.run(todo, Limits(timeout, memory_mb), stats=pool, on_note=on_note)
     for index, got in results:
         o = got if isinstance(got, Outcome) else outcome(got)  # a limit or crash the parent recorded
-        digests[index], metas[index] = o.digest, o.meta
+        digests[index], metas[index] = o.digest, brief(o.meta, names)
         if o.digest and o.meta.get("cacheable") and cache.put(o.digest, o.blob):
             cache.remember(items[index].key, stats.get(index), o.digest, o.meta)
         else:
@@ -475,26 +496,23 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
     return digests, metas, fresh
 
 
-def _kept(cache: Cache, digest: str) -> Packed | None:
+def _kept(cache: Cache, digest: str, check: bool = False) -> Packed | None:
     """The cache's entry for ``digest`` when it is whole and a result this tool keeps; a damaged entry
-    (a flipped byte, truncated, garbage, or content of the wrong kind) is removed and None returned."""
+    (a flipped byte, truncated, garbage, or content of the wrong kind) is removed and None returned.
+    ``check``: prove its content too (``packing.verify``), as the run does once, when it first takes
+    the entry; when it takes it again to write it, the entry's seal (``cache.get``: only this user's
+    runs can make one) shows it is still what was checked, or an entry this code wrote for the file."""
     blob = cache.get(digest)
     if blob is None:
         return None
     try:
         p = unpack(blob)  # proves the bytes whole against their checksum
-        checksum = blob[len(MAGIC):len(MAGIC) + 64]
-        if (digest, checksum) not in cache.checked:  # the same bytes are checked once a run
+        if check:
             verify(p, digest)
-            cache.checked.add((digest, checksum))
         return p
     except BadPacked:
         cache.drop(digest)
         return None
-
-
-def _rank(meta: dict) -> tuple:
-    return (-meta.get("cells_found", 0), meta.get("checks_failed", 0))
 
 
 def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: Summary,
@@ -503,9 +521,9 @@ def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: S
     for i, d in enumerate(digests):
         if d and d not in first_seen:
             first_seen[d] = i
-    keys = {i: (m["agency_id"], m["year"]) for i, m in enumerate(metas)
-            if m and m.get("report") and m.get("agency_id") and m.get("year") and first_seen.get(digests[i], i) == i}
-    same = duplicate_groups(keys, {i: _rank(metas[i]) for i in keys})
+    keys = {i: (m.agency_id, m.year) for i, m in enumerate(metas)
+            if m is not None and m.agency_id and m.year and first_seen.get(digests[i], i) == i}
+    same = duplicate_groups(keys, {i: metas[i].rank for i in keys})
     previous = predecessors({i: k for i, k in keys.items() if i not in same})
     wanted_later = set(previous.values())
     kept: OrderedDict[int, Packed] = OrderedDict()
@@ -518,7 +536,7 @@ def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: S
         if i in fresh:
             p = unpack(fresh[i])
         else:
-            p = _kept(cache, digests[i]) if digests[i] else None  # checked again: it may have changed since
+            p = _kept(cache, digests[i]) if digests[i] else None  # (sealed: as checked when the run took it)
             if p is None:
                 return None
         p = relocated(p, items[i].source_path)
@@ -551,7 +569,7 @@ def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: S
             extra: list[dict] = []
             if p.report is not None:
                 if i in same:
-                    p.report["duplicate_of"] = metas[same[i]]["report_id"]
+                    p.report["duplicate_of"] = metas[same[i]].report_id
                     p.report["note"] = "; ".join(x for x in (p.report.get("note", ""), (
                         f"the same agency and year as {items[same[i]].source_path}, which the panel keeps")) if x)
                     summary.same_report += 1

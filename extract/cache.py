@@ -29,6 +29,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -134,6 +135,15 @@ def stat_key(st: os.stat_result) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
 
 
+def _entry(stat: list[int], digest: str) -> str:
+    return ",".join(map(str, stat)) + " " + digest
+
+
+def _as_list(entry: str) -> list:
+    stat, _, digest = entry.partition(" ")
+    return [[int(x) for x in stat.split(",")], digest]
+
+
 def path_key(path: str) -> str:
     """A path as text that JSON holds and UTF-8 encodes: itself when it is valid UTF-8, else NUL + the
     base64 of its bytes (a name with invalid UTF-8 bytes reaches Python as lone surrogates)."""
@@ -154,20 +164,25 @@ class Cache:
         if self.dir.is_symlink():  # planted: entries would be written where it points
             self.dir.unlink()
         self.dir.mkdir(parents=True, exist_ok=True)
+        self._dir = str(self.dir)
         for old in self.root.iterdir():  # results of older code versions are of no further use
             if old.is_dir() and not old.is_symlink() and old != self.dir:
                 shutil.rmtree(old, ignore_errors=True)
-        self.stats: dict[str, list] = self._load_index()
-        self.checked: set[tuple[str, bytes]] = set()  # (digest, checksum) of entries found whole this run
+        self.stats: dict[str, str] = self._load_index()
 
     # ---------------------------------------------------------------- entries
 
-    def _path(self, digest: str) -> Path:
-        return self.dir / digest[:2] / f"{digest}.packed"
+    def _path(self, digest: str) -> str:
+        # text, not a Path: pathlib keeps every name it parses (sys.intern), 20,000 runs' worth in a long run
+        return os.path.join(self._dir, digest[:2], digest + ".packed")
 
     def has(self, digest: str) -> bool:
-        path = self._path(digest)
-        return bool(_DIGEST.match(digest)) and path.is_file() and not path.is_symlink()
+        if not _DIGEST.match(digest):
+            return False
+        try:
+            return stat.S_ISREG(os.lstat(self._path(digest)).st_mode)
+        except OSError:
+            return False
 
     def get(self, digest: str) -> bytes | None:
         """The kept entry's bytes (checked when unpacked), or None."""
@@ -187,9 +202,10 @@ class Cache:
         return blob[head:]
 
     def drop(self, digest: str) -> None:
-        if _DIGEST.match(digest) and not self._path(digest).parent.is_symlink():  # a planted link: not followed
+        path = self._path(digest)
+        if _DIGEST.match(digest) and not os.path.islink(os.path.dirname(path)):  # a planted link: not followed
             try:
-                self._path(digest).unlink()
+                os.unlink(path)
             except OSError:
                 pass
 
@@ -199,12 +215,16 @@ class Cache:
         if not _DIGEST.match(digest):
             return False
         path = self._path(digest)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        folder = os.path.dirname(path)
+        tmp = f"{path[:-len('.packed')]}.{os.getpid()}.tmp"
         try:
-            if path.parent.is_symlink():  # planted in a prepared folder: removed, never written through
-                path.parent.unlink()
-            path.parent.mkdir(exist_ok=True)
-            if path.parent.is_symlink() or not path.parent.is_dir():
+            if os.path.islink(folder):  # planted in a prepared folder: removed, never written through
+                os.unlink(folder)
+            try:
+                os.mkdir(folder)
+            except FileExistsError:
+                pass
+            if os.path.islink(folder) or not os.path.isdir(folder):
                 return False
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
             with os.fdopen(fd, "wb") as fh:
@@ -220,7 +240,9 @@ class Cache:
 
     # ---------------------------------------------------------------- what each path held last time
 
-    def _load_index(self) -> dict[str, list]:
+    def _load_index(self) -> dict[str, str]:
+        """path → ``"size,mtime,ctime,inode,device digest"``: one string an entry (a run of many files
+        keeps them all)."""
         try:
             fd = os.open(self.dir / "stats.json", os.O_RDONLY | os.O_NOFOLLOW)
             with os.fdopen(fd, "rb") as fh:
@@ -230,7 +252,8 @@ class Cache:
             return {}
         if not isinstance(data, dict):
             return {}
-        return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, list) and len(v) == 2
+        return {k: _entry(v[0], v[1]) for k, v in data.items()
+                if isinstance(k, str) and isinstance(v, list) and len(v) == 2
                 and isinstance(v[0], list) and len(v[0]) == 5 and all(type(x) is int for x in v[0])
                 and isinstance(v[1], str) and _DIGEST.match(v[1])}
 
@@ -238,13 +261,16 @@ class Cache:
         """The digest of a file unchanged since it was hashed, when its entry is still kept (the entry
         itself is checked whole when it is taken: ``api._kept``)."""
         entry = self.stats.get(path_key(path))
-        if entry is None or entry[0] != stat_key(st) or not self.has(entry[1]):
+        if entry is None:
             return None
-        return entry[1]
+        held, _, digest = entry.partition(" ")
+        if held != _entry(stat_key(st), "").rstrip() or not self.has(digest):
+            return None
+        return digest
 
     def remember(self, path: str, st: os.stat_result | None, digest: str, meta: dict) -> None:
         if st is not None and digest and meta.get("cacheable"):
-            self.stats[path_key(path)] = [stat_key(st), digest]
+            self.stats[path_key(path)] = _entry(stat_key(st), digest)
 
     def forget(self, path: str) -> None:
         self.stats.pop(path_key(path), None)
@@ -252,7 +278,8 @@ class Cache:
     def save_index(self) -> None:
         tmp = self.dir / f"stats.json.{os.getpid()}.tmp"
         try:
-            data = json.dumps(self.stats, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            data = json.dumps({k: _as_list(v) for k, v in self.stats.items()}, ensure_ascii=False,
+                              separators=(",", ":")).encode("utf-8")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)

@@ -10,11 +10,11 @@ import os
 import pickle
 import re
 import time
-import zlib
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from extract import api, cli, load
@@ -104,8 +104,9 @@ def _repack(blob: bytes, change) -> bytes:
 
 def _container(head) -> bytes:
     """A container with a correct checksum around any JSON header."""
-    raw = json.dumps(head).encode()
-    payload = zlib.compress(len(raw).to_bytes(8, "big") + raw)
+    head = json.dumps(head).encode()
+    raw = len(head).to_bytes(8, "big") + head
+    payload = len(raw).to_bytes(8, "big") + pa.Codec("zstd").compress(raw, asbytes=True)
     return MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
 
 

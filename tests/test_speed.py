@@ -173,3 +173,47 @@ def test_parquet_row_groups_end_where_rows_one_by_one_end_them(tmp_path, name, m
         sink.add_table(render_rows(name, waiting)[1], rows=True)
     sink.close()
     assert (tmp_path / "got.parquet").read_bytes() == (tmp_path / "ref.parquet").read_bytes()
+
+
+def test_rows_written_together_are_the_bytes_written_one_report_at_a_time(tmp_path, monkeypatch):
+    """The parent holds a table's rows until FLUSH_ROWS rows or FLUSH_PARTS workers' renderings wait, then
+    reads the renderings as one Arrow stream: the files are the same, byte for byte, as with one report's
+    rows written at a time, and as with everything written at the end; the pingtan series puts cross-year
+    checks (the parent's rows) between the workers' checks."""
+    from extract import api
+    from extract.writers import output
+
+    outs = {}
+    for name, (rows, parts) in {"one": (1, 1), "default": (output.FLUSH_ROWS, output.FLUSH_PARTS),
+                                "end": (10**9, 10**9)}.items():
+        monkeypatch.setattr(output, "FLUSH_ROWS", rows)
+        monkeypatch.setattr(output, "FLUSH_PARTS", parts)
+        api.run([CORPUS], tmp_path / name, jobs=1, cache_dir=tmp_path / "cache")
+        outs[name] = {f.name: f.read_bytes() for f in sorted((tmp_path / name).glob("*.*"))
+                      if f.suffix in (".csv", ".parquet")}
+    assert len(outs["one"]) == 12
+    assert outs["one"] == outs["default"] == outs["end"]
+    checks = outs["one"]["checks.csv"].decode("utf-8-sig").splitlines()
+    cross = [i for i, line in enumerate(checks) if "previous year's report" in line]
+    assert cross and cross[-1] < len(checks) - 1  # cross-year rows sit between other reports' checks
+
+
+def test_text_reuse_share_counts_the_shared_word_4_grams(tmp_path):
+    """``linked`` on the arrays kept for two reports gives the share of a section's 4-grams found in the
+    previous report: here counted with Python sets from the two texts."""
+    from extract.stages.corpus import linked
+    from extract.stages.reuse import hashed_shingles, hashes_text
+
+    prev_text = "本机关认真贯彻落实政府信息公开条例，全面推进政务公开工作，主动公开各类政府信息，依法办理依申请公开。"
+    own_text = "本机关认真贯彻落实政府信息公开条例，加强政策解读与回应关切，依法办理依申请公开，做好年度报告。"
+    other = "平台建设方面，门户网站改版上线，栏目设置更加合理。"
+    prev, own = set(hashed_shingles(prev_text)) | set(hashed_shingles(other)), hashed_shingles(own_text)
+    assert 5 <= len(own) and 0 < len(prev & set(own)) < len(own)
+    sections = [{"section_key": "overview", "text": own_text}, {"section_key": "overview", "text": "短"}]
+    link = {"template": "", "cells": {}, "shingles": [hashes_text(own), hashes_text(hashed_shingles("短"))]}
+    prev_link = {"template": "", "cells": {}, "shingles": [hashes_text(hashed_shingles(prev_text)),
+                                                          hashes_text(hashed_shingles(other))]}
+    linked({"template": ""}, link, sections, {"template": "", "report_id": "r0"}, prev_link)
+    assert sections[0]["reuse_prev"] == round(len(prev & set(own)) / len(own), 4)
+    assert sections[0]["prev_report_id"] == "r0"
+    assert sections[1]["reuse_prev"] is None  # too short to say

@@ -14,7 +14,7 @@ from ..results import FileResult
 from ..templates import CROSS_YEAR, TABLE_KEYS, CellKey
 from .agency import locate
 from .crossyear import cross_year_checks
-from .reuse import hashed_shingles, hashes_of, hashes_text, reuse_share
+from .reuse import hash_array, hashed_shingles, hashes_text, shared_count
 
 
 def place(result: FileResult) -> None:
@@ -69,13 +69,17 @@ def linked(report: dict, link: dict, sections: list[dict], prev_report: dict, pr
     if report.get("template") in ("2019", "2021") and prev_report.get("template") in ("2019", "2021"):
         checks = cross_year_checks(_cells(prev_link), _cells(link), prev_report["template"], report["template"],
                                    prev_report["report_id"])
-    previous: set = set()
-    for text in prev_link.get("shingles") or []:
-        previous.update(hashes_of(text))
+    import numpy as np
+
+    previous = np.sort(np.concatenate([hash_array(t) for t in prev_link.get("shingles") or []] or [hash_array("")]))
     own = link.get("shingles") or []
     for i, s in enumerate(sections):
         if s.get("section_key") not in TABLE_KEYS and s.get("text") and i < len(own):
-            s["reuse_prev"] = reuse_share(hashes_of(own[i]), previous)
+            mine = hash_array(own[i])
+            if len(mine) > 1 and not (mine[1:] > mine[:-1]).all():  # kept sorted, each once (``hashed_shingles``)
+                mine = np.unique(mine)
+            # ``reuse.reuse_share`` on arrays: None for a text too short to say
+            s["reuse_prev"] = None if len(mine) < 5 else round(shared_count(mine, previous) / len(mine), 4)
             s["prev_report_id"] = prev_report["report_id"]
     return checks
 

@@ -214,6 +214,28 @@ def hashes_of(text) -> list[int]:
         return []
 
 
+def hash_array(text):
+    """``hashes_text`` read back as a NumPy array of int64 (empty for anything else)."""
+    import numpy as np
+
+    try:
+        raw = base64.b64decode(text, validate=True) if isinstance(text, str) else b""
+    except ValueError:
+        raw = b""
+    return np.frombuffer(raw[:len(raw) // 8 * 8], dtype="<i8")
+
+
+def shared_count(own, previous) -> int:
+    """How many of ``own``'s hashes (each once) are among ``previous`` (sorted): NumPy arrays."""
+    import numpy as np
+
+    if not len(own) or not len(previous):
+        return 0
+    at = np.searchsorted(previous, own)
+    at[at == len(previous)] = 0
+    return int(np.count_nonzero(previous[at] == own))
+
+
 def reuse_share(own: list[int] | set, previous: set) -> float | None:
     """Share of a section's 4-grams found in the previous report; None for texts too short to say."""
     if len(own) < 5:

@@ -22,15 +22,32 @@ from .sqlite import SqliteStream
 from .stata import write_stata
 from .journal import JOURNAL, commit
 from .names import PARTITION_FOLDERS
-from .parquet import ParquetSink
+from .parquet import COMPACT_CHUNKS, ParquetSink
 from .partition import is_partition_folder, write_partitions
 
 
-ROWS_AT_ONCE = 512  # rows the parent makes (reports, sections, errors, cross-year checks) written together
+FLUSH_ROWS = 4096  # rows a table holds (the parent's and the workers') before they are written together
+FLUSH_PARTS = 256  # workers' renderings a table holds before they are read as one Arrow stream
+
+
+class _Waiting:
+    """A table's rows not yet written, in output order: pieces of the workers' renderings
+    ``("w", csv bytes, Arrow stream, rows)`` and of rows the parent made ``("p", [row, ...])``."""
+
+    __slots__ = ("pieces", "rows", "rendered")
+
+    def __init__(self):
+        self.pieces: list[tuple] = []
+        self.rows = 0
+        self.rendered = 0
 
 
 class OutputWriter:
-    """Streams results into staged tables; ``commit`` puts them in place."""
+    """Streams results into staged tables; ``commit`` puts them in place.
+
+    A table's rows wait in order (``_Waiting``) until ``FLUSH_ROWS`` rows or ``FLUSH_PARTS`` workers'
+    renderings are there; then the parent's rows are rendered in one go, the workers' Arrow streams
+    joined and read as one, and both written in their order: the same bytes as one piece at a time."""
 
     def __init__(self, out: Path, partition: str | None = None):
         """``partition``: also write the long tables partitioned by this key (``writers.partition``)."""
@@ -41,11 +58,16 @@ class OutputWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir()
         self.committed = False
+        import pyarrow as pa
+
+        # Arrow's own allocator (mimalloc) keeps what it freed for reuse: over a long run the parent's row
+        # groups, built and freed again and again, held ~30 MB more at its peak than with the system's
+        pa.set_memory_pool(pa.system_memory_pool())
         # reports.sqlite fills beside the run, reports.duckdb is written beside the end: each in a process of
         # its own, started before the Parquet writers' threads
         self.sqlite = SqliteStream(self.staging / "reports.sqlite")
         self.duckdb = SideWriter("reports.duckdb", write_duckdb, self.staging, self.staging / "reports.duckdb")
-        self.rows: dict[str, list[dict]] = {r.name: [] for r in RESOURCES}  # the parent's rows not yet written
+        self.waiting: dict[str, _Waiting] = {r.name: _Waiting() for r in RESOURCES}
         self.sinks: dict[str, tuple[CsvSink, ParquetSink]] = {}
         for r in RESOURCES:
             self.sinks[r.name] = (CsvSink(r, self.staging / f"{r.name}.csv"),
@@ -57,30 +79,79 @@ class OutputWriter:
             self.add_row(name, row)
 
     def add_row(self, name: str, row: dict) -> None:
-        """A row the parent made: held with the table's next few, then written column by column."""
-        rows = self.rows[name]
-        rows.append(row)
-        if len(rows) >= ROWS_AT_ONCE:
-            self._drain(name)
+        """A row the parent made."""
+        w = self.waiting[name]
+        if w.pieces and w.pieces[-1][0] == "p":
+            w.pieces[-1][1].append(row)
+        else:
+            w.pieces.append(("p", [row]))
+        w.rows += 1
+        if w.rows >= FLUSH_ROWS:
+            self._flush(name)
 
-    def _drain(self, name: str) -> None:
-        rows = self.rows[name]
-        if rows:
-            from ..packing import render_rows
+    def add_rendered(self, name: str, csv_bytes: bytes, arrow_bytes: bytes, rows: int) -> None:
+        """Rows a worker rendered: their CSV bytes, their Arrow stream and how many they are."""
+        w = self.waiting[name]
+        w.pieces.append(("w", csv_bytes, arrow_bytes, rows))
+        w.rows += rows
+        w.rendered += 1
+        if w.rows >= FLUSH_ROWS or w.rendered >= FLUSH_PARTS:
+            self._flush(name)
 
-            csv_bytes, table = render_rows(name, rows)
-            self.rows[name] = []
-            csv_sink, pq_sink = self.sinks[name]
-            csv_sink.add_bytes(csv_bytes)
-            pq_sink.add_table(table, rows=True)
+    def _flush(self, name: str) -> None:
+        w = self.waiting[name]
+        if not w.pieces:
+            return
+        self.waiting[name] = _Waiting()
+        from ..packing import read_arrow, render_pieces, stream_ends
+        from ..schema import BY_NAME
 
-    def add_rendered(self, name: str, csv_bytes: bytes, arrow_bytes: bytes) -> None:
-        from ..packing import read_arrow
+        made = [piece[1] for piece in w.pieces if piece[0] == "p"]
+        if made:  # the parent's rows, rendered together
+            fields = BY_NAME[name].fields
+            made_csv, made_table = render_pieces(name, [[r.get(f.name) for rows in made for r in rows] for f in fields],
+                                                 [len(rows) for rows in made])
+        streams = [piece[2] for piece in w.pieces if piece[0] == "w"]
+        ipc = None
+        if streams:  # the workers' renderings: their record batches joined into one stream
+            begin, end = stream_ends(name)
+            if all(s.startswith(begin) and s.endswith(end) for s in streams):
+                ipc = begin + b"".join(s[len(begin):-len(end)] for s in streams) + end
+                rendered = read_arrow(ipc)
+            else:  # pragma: no cover - a rendering of another Arrow version's making
+                import pyarrow as pa
 
-        self._drain(name)  # rows the parent made before these come first
+                rendered = pa.concat_tables([read_arrow(s) for s in streams])
+            if rendered.num_rows != sum(piece[3] for piece in w.pieces if piece[0] == "w"):
+                raise ValueError(f"{name}: the workers' renderings hold other rows than they say")
+            if len(streams) * rendered.num_columns >= COMPACT_CHUNKS:
+                # a batch per rendering: hundreds of one-row batches of the panel's 235 columns take ~50 KB
+                # each in arrays; joined, a few bytes a cell
+                rendered = rendered.combine_chunks()
+        csv_parts, tables, pieces = [], [], []
+        at = {"p": 0, "w": 0}
+        made_chunks = iter(made_csv) if made else None
+        for piece in w.pieces:
+            kind = piece[0]
+            n = len(piece[1]) if kind == "p" else piece[3]
+            csv_parts.append(next(made_chunks) if kind == "p" else piece[1])
+            pieces.append((n, kind == "w"))
+            if tables and tables[-1][0] == kind:  # consecutive pieces of one kind: one slice
+                tables[-1][2] += n
+            else:
+                tables.append([kind, at[kind], n])
+            at[kind] += n
+        source = {"p": made_table if made else None, "w": rendered if streams else None}
+        if len(tables) == 1:
+            table = source[tables[0][0]]
+        else:
+            import pyarrow as pa
+
+            ipc = None
+            table = pa.concat_tables([source[kind].slice(start, n) for kind, start, n in tables])
         csv_sink, pq_sink = self.sinks[name]
-        csv_sink.add_bytes(csv_bytes)
-        pq_sink.add_table(read_arrow(arrow_bytes), arrow_bytes)
+        csv_sink.add_bytes(b"".join(csv_parts))
+        pq_sink.add_pieces(table, pieces, ipc)
 
     def add_packed(self, p, extra_checks: list[dict] = (), panel: bool = True) -> None:
         """A packed result; ``extra_checks``: rows the parent made (cross-year checks); ``panel``: whether
@@ -89,7 +160,7 @@ class OutputWriter:
             self.add_row("reports", p.report)
             for name in ("facts", "checks"):
                 if f"{name}.csv" in p.parts:
-                    self.add_rendered(name, p.parts[f"{name}.csv"], p.parts[f"{name}.arrow"])
+                    self.add_rendered(name, p.parts[f"{name}.csv"], p.parts[f"{name}.arrow"], p.rows[name])
             for row in extra_checks:
                 self.add_row("checks", row)
         for s in p.sections:
@@ -97,12 +168,12 @@ class OutputWriter:
         for e in p.errors:
             self.add_row("errors", e)
         if p.report is not None and panel and "panel.csv" in p.parts:
-            self.add_rendered("panel", p.parts["panel.csv"], p.parts["panel.arrow"])
+            self.add_rendered("panel", p.parts["panel.csv"], p.parts["panel.arrow"], p.rows["panel"])
 
     def commit(self) -> list[Path]:
         files, hashes = [], {}
         for name, (csv_sink, pq_sink) in self.sinks.items():
-            self._drain(name)
+            self._flush(name)
             csv_sink.close()
             pq_sink.close()
             hashes[name] = (csv_sink.size, csv_sink.hash)

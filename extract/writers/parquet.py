@@ -103,7 +103,9 @@ def rows_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
                                 schema=schema)
 
 
-ROWS = {"panel": 2_048}  # rows per row group where not BATCH: the panel is wide (235 columns), one row per report
+# rows per row group where not BATCH: the panel is wide (235 columns), one row per report; sections hold
+# the reports' prose (~15 KB a report, ~100 KB for a portal page): a row group is built whole in memory
+ROWS = {"panel": 2_048, "sections": 4_096}
 COMPACT_ROWS = 512  # pending rows the parent made become one Arrow table
 COMPACT_CHUNKS = 4096  # pending tables × columns past which the pending tables are joined into one
 
@@ -131,23 +133,40 @@ class ParquetSink:
         self.rows.append(row)
         if len(self.rows) >= COMPACT_ROWS:
             self._rows_to_table()
-        self._grew(1)
+        self.count += 1
+        if self.count >= self.batch:
+            self.flush()
 
     def add_table(self, table: pa.Table, ipc: bytes | None = None, rows: bool = False) -> None:
         """``ipc``: the table's Arrow stream, when it came as one (what a worker rendered). ``rows``: the
         table stands for rows added one by one (the parent's): a row group may end inside it, where it
         ends after that many rows; a worker's table goes whole into one row group."""
+        self.add_pieces(table, [(table.num_rows, not rows)], ipc)
+
+    def add_pieces(self, table: pa.Table, pieces: list[tuple[int, bool]], ipc: bytes | None = None) -> None:
+        """``table``'s rows as consecutive pieces ``(rows, whole)``, each what ``add_table`` takes: a
+        worker's table (``whole``) or rows the parent made. ``ipc``: ``table`` as an Arrow stream, when
+        it came as one."""
         self._rows_to_table()
-        if self.tap is not None:
+        if self.tap is not None and table.num_rows:
             self.tap(ipc if ipc is not None else ipc_bytes(table))
-        while rows and table.num_rows and self.count + table.num_rows >= self.batch:
-            take = self.batch - self.count
-            self._append(table.slice(0, take))
-            self._grew(take)
-            table = table.slice(take)
-        if table.num_rows or not rows:
-            self._append(table)
-            self._grew(table.num_rows)
+        start = at = 0  # the rows of ``table`` before ``start`` are placed; ``at``: the end of those counted
+        for n, whole in pieces:
+            while not whole and n and self.count + n >= self.batch:  # a row group ends inside the parent's rows
+                take = self.batch - self.count
+                at, n = at + take, n - take
+                self._append(table.slice(start, at - start))
+                start = at
+                self.count = self.batch
+                self.flush()
+            at += n
+            self.count += n
+            if self.count >= self.batch:  # a row group ends after a worker's table (or exactly at the rows' end)
+                self._append(table.slice(start, at - start))
+                start = at
+                self.flush()
+        if at > start:
+            self._append(table.slice(start, at - start))
 
     def _append(self, table: pa.Table) -> None:
         self.tables.append(table)
@@ -161,11 +180,6 @@ class ParquetSink:
                 self.tap(ipc_bytes(table))
             self.tables.append(table)
             self.rows = []
-
-    def _grew(self, n: int) -> None:
-        self.count += n
-        if self.count >= self.batch:
-            self.flush()
 
     def flush(self) -> None:
         self._rows_to_table()
