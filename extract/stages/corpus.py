@@ -14,7 +14,7 @@ from ..results import FileResult
 from ..templates import CROSS_YEAR, TABLE_KEYS, CellKey
 from .agency import locate
 from .crossyear import cross_year_checks
-from .reuse import hash_array, hashed_shingles, hashes_text, shared_count
+from .reuse import hash_array, hashed_shingles, hashes_text, reuse_share
 
 
 def place(result: FileResult) -> None:
@@ -78,8 +78,7 @@ def linked(report: dict, link: dict, sections: list[dict], prev_report: dict, pr
             mine = hash_array(own[i])
             if len(mine) > 1 and not (mine[1:] > mine[:-1]).all():  # kept sorted, each once (``hashed_shingles``)
                 mine = np.unique(mine)
-            # ``reuse.reuse_share`` on arrays: None for a text too short to say
-            s["reuse_prev"] = None if len(mine) < 5 else round(shared_count(mine, previous) / len(mine), 4)
+            s["reuse_prev"] = reuse_share(mine, previous)
             s["prev_report_id"] = prev_report["report_id"]
     return checks
 

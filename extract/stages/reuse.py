@@ -201,19 +201,6 @@ def hashes_text(hashes: list[int]) -> str:
     return base64.b64encode(array("q", hashes).tobytes()).decode("ascii")
 
 
-def hashes_of(text) -> list[int]:
-    """``hashes_text`` read back (a list as older results kept it passes through; anything else is none)."""
-    if isinstance(text, list):
-        return text
-    try:
-        raw = base64.b64decode(text, validate=True)
-        out = array("q")
-        out.frombytes(raw)
-        return out.tolist()
-    except (TypeError, ValueError):
-        return []
-
-
 def hash_array(text):
     """``hashes_text`` read back as a NumPy array of int64 (empty for anything else)."""
     import numpy as np
@@ -236,8 +223,9 @@ def shared_count(own, previous) -> int:
     return int(np.count_nonzero(previous[at] == own))
 
 
-def reuse_share(own: list[int] | set, previous: set) -> float | None:
-    """Share of a section's 4-grams found in the previous report; None for texts too short to say."""
+def reuse_share(own, previous) -> float | None:
+    """Share of a section's 4-grams found in the previous report: ``own`` the section's hashes (each
+    once), ``previous`` the previous report's (sorted), NumPy arrays; None for texts too short to say."""
     if len(own) < 5:
         return None
-    return round(len(previous.intersection(own)) / len(own), 4)  # (own holds each 4-gram once)
+    return round(shared_count(own, previous) / len(own), 4)
