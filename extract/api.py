@@ -21,6 +21,7 @@ import os
 import re
 import resource
 import shutil
+import sys
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -420,12 +421,11 @@ class Brief(NamedTuple):
     report_id: str
 
 
-def brief(meta: dict, names: dict[str, str]) -> Brief | None:
-    """A file's ``Brief`` from its meta (None when it holds no report); ``names``: one string per agency."""
+def brief(meta: dict) -> Brief | None:
+    """A file's ``Brief`` from its meta (None when it holds no report); one string per agency, interned."""
     if not meta.get("report"):
         return None
-    agency = meta.get("agency_id") or ""
-    return Brief(names.setdefault(agency, agency), meta.get("year"),
+    return Brief(sys.intern(meta.get("agency_id") or ""), meta.get("year"),
                  (-meta.get("cells_found", 0), meta.get("checks_failed", 0)), meta.get("report_id", ""))
 
 
@@ -434,7 +434,6 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
     """Every file's digest and ``Brief``: from the cache when unchanged, else read by the workers."""
     digests: list[str] = [""] * len(items)
     metas: list[Brief | None] = [None] * len(items)
-    names: dict[str, str] = {}
     fresh: dict[int, bytes] = {}  # packed results not kept in the cache (limits, unreadable): kept until written
     stats: dict[int, os.stat_result] = {}
     todo = []
@@ -449,14 +448,14 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
             o = error_outcome(item.source_path, "read", FILE_TOO_LARGE,
                               f"the file is {st.st_size / 2**20:.0f} MB, over the {MAX_FILE_MB} MB limit for one "
                               "report")
-            fresh[i], metas[i] = o.blob, brief(o.meta, names)
+            fresh[i], metas[i] = o.blob, brief(o.meta)
             continue
         if st is not None:
             digest = None if force else cache.known(item.key, st)
             if digest is not None:
                 p = _kept(cache, digest, check=True)
                 if p is not None:  # the entry is whole: its meta is taken from it, not from the index
-                    digests[i], metas[i] = digest, brief(meta_of(p), names)
+                    digests[i], metas[i] = digest, brief(meta_of(p))
                     continue
                 cache.forget(item.key)  # a damaged entry counts as absent: the file is read again
             stats[i] = st
@@ -483,7 +482,7 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
         results = executor.run(todo, Limits(timeout, memory_mb), stats=pool, on_note=on_note)
     for index, got in results:
         o = got if isinstance(got, Outcome) else outcome(got)  # a limit or crash the parent recorded
-        digests[index], metas[index] = o.digest, brief(o.meta, names)
+        digests[index], metas[index] = o.digest, brief(o.meta)
         if o.digest and o.meta.get("cacheable") and cache.put(o.digest, o.blob):
             cache.remember(items[index].key, stats.get(index), o.digest, o.meta)
         else:

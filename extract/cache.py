@@ -135,13 +135,17 @@ def stat_key(st: os.stat_result) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
 
 
-def _entry(stat: list[int], digest: str) -> str:
-    return ",".join(map(str, stat)) + " " + digest
+def _stat_text(key: list[int]) -> str:
+    return ",".join(map(str, key))
+
+
+def _entry(key: list[int], digest: str) -> str:
+    return _stat_text(key) + " " + digest
 
 
 def _as_list(entry: str) -> list:
-    stat, _, digest = entry.partition(" ")
-    return [[int(x) for x in stat.split(",")], digest]
+    held, _, digest = entry.partition(" ")
+    return [[int(x) for x in held.split(",")], digest]
 
 
 def path_key(path: str) -> str:
@@ -264,7 +268,7 @@ class Cache:
         if entry is None:
             return None
         held, _, digest = entry.partition(" ")
-        if held != _entry(stat_key(st), "").rstrip() or not self.has(digest):
+        if held != _stat_text(stat_key(st)) or not self.has(digest):
             return None
         return digest
 

@@ -299,13 +299,20 @@ def _check_record(what: str, rec, types: dict[str, tuple[type, ...]]) -> None:
 
 
 def _hashes_text(text) -> bool:
-    """A section's hashed 4-grams as ``reuse.hashes_text`` writes them: base64 of whole 8-byte integers."""
+    """A section's hashed 4-grams as ``reuse.hashes_text`` writes them: base64 of whole 8-byte integers,
+    sorted, each once (what ``corpus.linked`` counts on)."""
     if not isinstance(text, str):
         return False
     try:
-        return len(base64.b64decode(text, validate=True)) % 8 == 0
+        raw = base64.b64decode(text, validate=True)
     except ValueError:
         return False
+    if len(raw) % 8:
+        return False
+    import numpy as np
+
+    hashes = np.frombuffer(raw, dtype="<i8")  # (as ``reuse.hash_array`` reads them)
+    return bool((hashes[1:] > hashes[:-1]).all())
 
 
 def verify(p: Packed, digest: str) -> Packed:

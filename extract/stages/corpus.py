@@ -75,10 +75,7 @@ def linked(report: dict, link: dict, sections: list[dict], prev_report: dict, pr
     own = link.get("shingles") or []
     for i, s in enumerate(sections):
         if s.get("section_key") not in TABLE_KEYS and s.get("text") and i < len(own):
-            mine = hash_array(own[i])
-            if len(mine) > 1 and not (mine[1:] > mine[:-1]).all():  # kept sorted, each once (``hashed_shingles``)
-                mine = np.unique(mine)
-            s["reuse_prev"] = reuse_share(mine, previous)
+            s["reuse_prev"] = reuse_share(hash_array(own[i]), previous)  # (sorted, each once: ``hashed_shingles``)
             s["prev_report_id"] = prev_report["report_id"]
     return checks
 

@@ -42,6 +42,37 @@ class _Waiting:
         self.rendered = 0
 
 
+def _render_made(name: str, made: list[list[dict]]):
+    """Pieces of rows the parent made, rendered together: each piece's CSV bytes, one Arrow table."""
+    from ..packing import render_pieces
+    from ..schema import BY_NAME
+
+    columns = [[r.get(f.name) for rows in made for r in rows] for f in BY_NAME[name].fields]
+    return render_pieces(name, columns, [len(rows) for rows in made])
+
+
+def _read_rendered(name: str, streams: list[bytes], rows: int):
+    """Workers' Arrow streams of a table read as one: their record batches joined between one schema
+    message and one end mark (``packing.stream_ends``). Returns the table and that joined stream."""
+    from ..packing import read_arrow, stream_ends
+
+    begin, end = stream_ends(name)
+    if all(s.startswith(begin) and s.endswith(end) for s in streams):
+        ipc = begin + b"".join(s[len(begin):-len(end)] for s in streams) + end
+        table = read_arrow(ipc)
+    else:  # pragma: no cover - a stream another Arrow version wrote (a cluster worker's): read one by one
+        import pyarrow as pa
+
+        ipc, table = None, pa.concat_tables([read_arrow(s) for s in streams])
+    if table.num_rows != rows:
+        raise ValueError(f"{name}: the workers' renderings hold other rows than they say")
+    if len(streams) * table.num_columns >= COMPACT_CHUNKS:
+        # a batch per rendering: hundreds of one-row batches of the panel's 235 columns take ~50 KB each
+        # in arrays; joined, a few bytes a cell
+        table = table.combine_chunks()
+    return table, ipc
+
+
 class OutputWriter:
     """Streams results into staged tables; ``commit`` puts them in place.
 
@@ -58,11 +89,6 @@ class OutputWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir()
         self.committed = False
-        import pyarrow as pa
-
-        # Arrow's own allocator (mimalloc) keeps what it freed for reuse: over a long run the parent's row
-        # groups, built and freed again and again, held ~30 MB more at its peak than with the system's
-        pa.set_memory_pool(pa.system_memory_pool())
         # reports.sqlite fills beside the run, reports.duckdb is written beside the end: each in a process of
         # its own, started before the Parquet writers' threads
         self.sqlite = SqliteStream(self.staging / "reports.sqlite")
@@ -103,52 +129,26 @@ class OutputWriter:
         if not w.pieces:
             return
         self.waiting[name] = _Waiting()
-        from ..packing import read_arrow, render_pieces, stream_ends
-        from ..schema import BY_NAME
-
         made = [piece[1] for piece in w.pieces if piece[0] == "p"]
-        if made:  # the parent's rows, rendered together
-            fields = BY_NAME[name].fields
-            made_csv, made_table = render_pieces(name, [[r.get(f.name) for rows in made for r in rows] for f in fields],
-                                                 [len(rows) for rows in made])
         streams = [piece[2] for piece in w.pieces if piece[0] == "w"]
-        ipc = None
-        if streams:  # the workers' renderings: their record batches joined into one stream
-            begin, end = stream_ends(name)
-            if all(s.startswith(begin) and s.endswith(end) for s in streams):
-                ipc = begin + b"".join(s[len(begin):-len(end)] for s in streams) + end
-                rendered = read_arrow(ipc)
-            else:  # pragma: no cover - a rendering of another Arrow version's making
-                import pyarrow as pa
-
-                rendered = pa.concat_tables([read_arrow(s) for s in streams])
-            if rendered.num_rows != sum(piece[3] for piece in w.pieces if piece[0] == "w"):
-                raise ValueError(f"{name}: the workers' renderings hold other rows than they say")
-            if len(streams) * rendered.num_columns >= COMPACT_CHUNKS:
-                # a batch per rendering: hundreds of one-row batches of the panel's 235 columns take ~50 KB
-                # each in arrays; joined, a few bytes a cell
-                rendered = rendered.combine_chunks()
-        csv_parts, tables, pieces = [], [], []
+        made_csv, made_table = _render_made(name, made) if made else ([], None)
+        rendered, ipc = _read_rendered(name, streams, w.rows - sum(map(len, made))) if streams else (None, None)
+        csv_parts, slices, pieces = [], [], []
         at = {"p": 0, "w": 0}
-        made_chunks = iter(made_csv) if made else None
+        chunks = iter(made_csv)
         for piece in w.pieces:
             kind = piece[0]
             n = len(piece[1]) if kind == "p" else piece[3]
-            csv_parts.append(next(made_chunks) if kind == "p" else piece[1])
+            csv_parts.append(next(chunks) if kind == "p" else piece[1])
+            slices.append((made_table if kind == "p" else rendered).slice(at[kind], n))
             pieces.append((n, kind == "w"))
-            if tables and tables[-1][0] == kind:  # consecutive pieces of one kind: one slice
-                tables[-1][2] += n
-            else:
-                tables.append([kind, at[kind], n])
             at[kind] += n
-        source = {"p": made_table if made else None, "w": rendered if streams else None}
-        if len(tables) == 1:
-            table = source[tables[0][0]]
-        else:
+        if made and streams:  # pieces of both kinds, in their order
             import pyarrow as pa
 
-            ipc = None
-            table = pa.concat_tables([source[kind].slice(start, n) for kind, start, n in tables])
+            table, ipc = pa.concat_tables(slices), None
+        else:
+            table = made_table if made else rendered
         csv_sink, pq_sink = self.sinks[name]
         csv_sink.add_bytes(b"".join(csv_parts))
         pq_sink.add_pieces(table, pieces, ipc)
