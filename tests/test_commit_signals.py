@@ -43,8 +43,12 @@ def sets(tmp_path_factory):
 
 @pytest.fixture
 def hook():
+    # Python's own Ctrl-C handler, whatever a test before this one in the same process left behind
+    # (a process that ignores SIGINT, as background jobs do, is rightly not stopped by it)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     yield journal
     journal.STEP_HOOK = None
+    signal.signal(signal.SIGINT, previous)
 
 
 def _prepared(sets, tmp_path) -> Path:
