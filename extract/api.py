@@ -57,18 +57,21 @@ class Interrupted(KeyboardInterrupt):
 
 @dataclass(slots=True)
 class InputFile:
-    path: Path
+    path: str  # (a Path given is kept as its text: a run of many files holds them all, and a Path its parts too)
     source_path: str  # relative to the INPUT it was found under, with / separators
     skip: tuple[str, str] | None = None  # (code, message): not read, with an errors row
     member: int | None = None  # a file inside the ZIP archive at ``path``: its index there
     member_name: str = ""  # and its name there
 
+    def __post_init__(self):
+        self.path = os.fspath(self.path)
+
     @property
     def key(self) -> str:
         """What a worker is given to read (``archives.task_path`` for a member) and the cache knows it by."""
         if self.member is None:
-            return str(self.path)
-        return archives.task_path(str(self.path), self.member, self.member_name)
+            return self.path
+        return archives.task_path(self.path, self.member, self.member_name)
 
 
 @dataclass

@@ -26,8 +26,8 @@ from .parquet import COMPACT_CHUNKS, ParquetSink
 from .partition import is_partition_folder, write_partitions
 
 
-FLUSH_ROWS = 4096  # rows a table holds (the parent's and the workers') before they are written together
-FLUSH_PARTS = 256  # workers' renderings a table holds before they are read as one Arrow stream
+FLUSH_ROWS = 1024  # rows a table holds (the parent's and the workers') before they are written together
+FLUSH_PARTS = 64  # workers' renderings a table holds before they are read as one Arrow stream
 
 
 class _Waiting:

@@ -105,7 +105,7 @@ def rows_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
 
 # rows per row group where not BATCH: the panel is wide (235 columns), one row per report; sections hold
 # the reports' prose (~15 KB a report, ~100 KB for a portal page): a row group is built whole in memory
-ROWS = {"panel": 2_048, "sections": 4_096}
+ROWS = {"panel": 2_048, "sections": 4_096, "reports": 4_096}
 COMPACT_ROWS = 512  # pending rows the parent made become one Arrow table
 COMPACT_CHUNKS = 4096  # pending tables × columns past which the pending tables are joined into one
 
