@@ -392,14 +392,14 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
         summary = Summary(out, files=len(items))
         digests, metas, fresh = _read_all(items, cache, force, jobs, timeout, memory_mb, progress, scratch, words,
                                           summary, executor)
+        try:  # what each path held is known now (an interrupted writing keeps it too)
+            cache.save_index(release=True)
+        except OSError:
+            pass
         write_started = time.process_time()
         writer = _write_all(out, items, digests, metas, fresh, cache, summary, partition)
         committed = True  # the new set is in place: an interrupt from here on says so
         summary.write_cpu_s = time.process_time() - write_started
-        try:
-            cache.save_index()
-        except OSError:
-            pass
     except Interrupted:
         raise
     except KeyboardInterrupt as exc:

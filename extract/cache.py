@@ -279,7 +279,16 @@ class Cache:
     def forget(self, path: str) -> None:
         self.stats.pop(path_key(path), None)
 
-    def save_index(self) -> None:
+    def save_index(self, release: bool = False) -> None:
+        """Write the index of what each path held. ``release``: and let it go (the run saves it once every
+        file is read, before it writes the tables: a run of many files need not hold it while writing)."""
+        try:
+            self._save_index()
+        finally:
+            if release:
+                self.stats = {}
+
+    def _save_index(self) -> None:
         tmp = self.dir / f"stats.json.{os.getpid()}.tmp"
         try:
             data = json.dumps({k: _as_list(v) for k, v in self.stats.items()}, ensure_ascii=False,

@@ -217,3 +217,30 @@ def test_text_reuse_share_counts_the_shared_word_4_grams(tmp_path):
     assert sections[0]["reuse_prev"] == round(len(prev & set(own)) / len(own), 4)
     assert sections[0]["prev_report_id"] == "r0"
     assert sections[1]["reuse_prev"] is None  # too short to say
+
+
+def test_cache_index_is_saved_before_the_tables_are_written(tmp_path, monkeypatch):
+    """Once every file is read the run saves what each path held and lets it go (a run of many files
+    does not hold it while writing): a run that fails while writing leaves nothing in --out, and the
+    next run takes every file from the cache."""
+    from extract import api
+    from extract.writers import output
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("pingtan-2018.txt", "pingtan-2019.txt", "shuyang-xian-2025.md"):
+        (src / name).write_bytes((CORPUS / name).read_bytes())
+
+    def broken(self):
+        raise OSError("disk full")
+
+    with monkeypatch.context() as m:
+        m.setattr(output.OutputWriter, "commit", broken)
+        with pytest.raises(OSError, match="disk full"):
+            api.run([src], tmp_path / "out", jobs=1, cache_dir=tmp_path / "cache")
+    assert not (tmp_path / "out" / "reports.csv").exists()
+    [index] = (tmp_path / "cache" / "results").glob("*/stats.json")
+    assert sorted(Path(p).name for p in json.loads(index.read_text(encoding="utf-8"))) == [
+        "pingtan-2018.txt", "pingtan-2019.txt", "shuyang-xian-2025.md"]
+    again = api.run([src], tmp_path / "out", jobs=1, cache_dir=tmp_path / "cache")
+    assert (again.files, again.read, again.cached) == (3, 0, 3)
