@@ -128,14 +128,12 @@ def _lean_allocators() -> None:
     and two arenas took 20–37 MB off the peak at 2,000 and 20,000 reports. Elsewhere than glibc:
     only Arrow's choice."""
     import ctypes
-    import ctypes.util
 
     import pyarrow as pa  # (already imported with the packing of results)
 
     pa.set_memory_pool(pa.system_memory_pool())
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
+        mallopt = ctypes.CDLL(None).mallopt  # the C library Python runs on (``find_library`` costs ~15 ms)
     except (OSError, AttributeError):  # pragma: no cover - not glibc
         return
     M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8
