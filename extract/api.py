@@ -331,13 +331,15 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
         progress: Callable[[Progress, FileResult | None], None] | None = None,
         cache_dir: str | os.PathLike | None = None, follow_symlinks: bool = False,
         include: Iterable[str] = (), exclude: Iterable[str] = (), executor=None,
-        partition: str | None = None) -> Summary:
+        partition: str | None = None, lean_memory: bool = False) -> Summary:
     """Read every report under ``inputs`` and write the tidy tables to ``out``.
 
     ``cache_dir``: where results of unchanged files are kept (default ``OUT/.cache``); ``include`` /
     ``exclude``: glob patterns of file names or relative paths; ``executor``: where files are read
     (``executors.local`` by default, or a cluster executor); ``partition="year"``: the long tables
-    also as Parquet partitioned by year (``OUT/facts/year=2023/part-0.parquet``)."""
+    also as Parquet partitioned by year (``OUT/facts/year=2023/part-0.parquet``); ``lean_memory``: once
+    the files are read, the process's allocators set to give back what the writing frees
+    (``allocators``: what the ``run`` command does; process-wide, so off by default)."""
     if partition not in (None, "year"):
         raise RunError(f"--partition takes year, not {partition!r}")
     started, cpu_started = time.monotonic(), time.process_time()
@@ -397,7 +399,7 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
         except OSError:
             pass
         write_started = time.process_time()
-        writer = _write_all(out, items, digests, metas, fresh, cache, summary, partition)
+        writer = _write_all(out, items, digests, metas, fresh, cache, summary, partition, lean_memory)
         committed = True  # the new set is in place: an interrupt from here on says so
         summary.write_cpu_s = time.process_time() - write_started
     except Interrupted:
@@ -518,7 +520,7 @@ def _kept(cache: Cache, digest: str, check: bool = False) -> Packed | None:
 
 
 def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: Summary,
-               partition: str | None = None) -> list[Path]:
+               partition: str | None = None, lean_memory: bool = False) -> list[Path]:
     first_seen: dict[str, int] = {}
     for i, d in enumerate(digests):
         if d and d not in first_seen:
@@ -550,7 +552,11 @@ def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: S
 
     from .writers import OutputWriter  # pyarrow and DuckDB writers: only once the workers are done
 
-    writer = OutputWriter(out, partition)
+    writer = OutputWriter(out, partition)  # (its SQLite and DuckDB processes forked here)
+    if lean_memory:  # the workers are done and the writers' processes started: none of them inherits it
+        from .allocators import lean_for_writing
+
+        lean_for_writing()
     try:
         for i, item in enumerate(items):
             if item.skip is not None:

@@ -119,28 +119,6 @@ SECONDS = _at_least(float, 0.1, "give a time limit in seconds, at least 0.1")
 MEGABYTES = _at_least(int, 64, "give a memory limit in MB, at least 64")
 
 
-def _lean_allocators() -> None:
-    """The run's parent builds and frees row groups, rendered rows and results again and again for hours:
-    allocators that keep what was freed for reuse make its peak grow with the length of the run.
-    Arrow's own allocator (mimalloc) held ~30 MB more at the peak of a 20,000-report run than the
-    system's; glibc's malloc moves its threshold for returning large blocks up as they are freed (then
-    keeps them in its heap) and gives each thread (Arrow's) an arena of its own. A fixed 64 KB threshold
-    and two arenas took 20–37 MB off the peak at 2,000 and 20,000 reports. Elsewhere than glibc:
-    only Arrow's choice."""
-    import ctypes
-
-    import pyarrow as pa  # (already imported with the packing of results)
-
-    pa.set_memory_pool(pa.system_memory_pool())
-    try:
-        mallopt = ctypes.CDLL(None).mallopt  # the C library Python runs on (``find_library`` costs ~15 ms)
-    except (OSError, AttributeError):  # pragma: no cover - not glibc
-        return
-    M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8
-    mallopt(M_MMAP_THRESHOLD, 64 * 1024)
-    mallopt(M_ARENA_MAX, 2)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="python -m extract",
@@ -259,14 +237,13 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
-    _lean_allocators()
     stopped: list[int] = []
     try:
         with stop_on_signals(stopped):
             summary = api.run(args.inputs, args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
                               memory_mb=args.memory, progress=Display(quiet=args.quiet), cache_dir=args.cache_dir,
                               include=args.include, exclude=args.exclude, follow_symlinks=args.follow_symlinks,
-                              executor=executor, partition=args.partition)
+                              executor=executor, partition=args.partition, lean_memory=True)
     except FileNotFoundError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2

@@ -244,3 +244,32 @@ def test_cache_index_is_saved_before_the_tables_are_written(tmp_path, monkeypatc
         "pingtan-2018.txt", "pingtan-2019.txt", "shuyang-xian-2025.md"]
     again = api.run([src], tmp_path / "out", jobs=1, cache_dir=tmp_path / "cache")
     assert (again.files, again.read, again.cached) == (3, 0, 3)
+
+
+def test_allocators_for_writing_are_the_parents_alone(tmp_path):
+    """``lean_memory`` (what ``extract run`` asks for) sets the allocators once the files are read: the
+    parent writes with Arrow's system allocator, and the forked workers that read the files kept
+    Arrow's own (they inherit what the parent set before it forks them)."""
+    (tmp_path / "in").mkdir()
+    for name in ("pingtan-2018.txt", "zhangzhou-erqing-2019.txt"):
+        (tmp_path / "in" / name).write_bytes((CORPUS / name).read_bytes())
+    code = (
+        "import sys, json, os, pyarrow as pa\n"
+        "from extract import api\n"
+        "seen = sys.argv[3]\n"
+        "original = api.run_file\n"
+        "def spy(path, source_path):\n"
+        "    with open(seen, 'a') as fh:\n"
+        "        fh.write(pa.default_memory_pool().backend_name + '\\n')\n"
+        "    return original(path, source_path)\n"
+        "api.run_file = spy\n"
+        "before = pa.default_memory_pool().backend_name\n"
+        "api.run([sys.argv[1]], sys.argv[2], jobs=2, lean_memory=True)\n"
+        "print(json.dumps([before, pa.default_memory_pool().backend_name]))\n")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "in"), str(tmp_path / "out"),
+                           str(tmp_path / "seen.txt")], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    before, after = json.loads(done.stdout.strip().splitlines()[-1])
+    workers = (tmp_path / "seen.txt").read_text().split()
+    assert len(workers) == 2 and before != "system"
+    assert workers == [before, before] and after == "system"
