@@ -282,17 +282,12 @@ class Cache:
     def save_index(self, release: bool = False) -> None:
         """Write the index of what each path held. ``release``: and let it go (the run saves it once every
         file is read, before it writes the tables: a run of many files need not hold it while writing)."""
-        try:
-            self._save_index()
-        finally:
-            if release:
-                self.stats = {}
-
-    def _save_index(self) -> None:
         tmp = self.dir / f"stats.json.{os.getpid()}.tmp"
         try:
             data = json.dumps({k: _as_list(v) for k, v in self.stats.items()}, ensure_ascii=False,
                               separators=(",", ":")).encode("utf-8")
+            if release:
+                self.stats = {}
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)

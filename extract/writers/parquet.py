@@ -1,7 +1,8 @@
 """Parquet with an explicit Arrow schema taken from ``schema``, written in batches.
 
-Rows come either one by one (records the parent makes) or as Arrow tables a worker rendered; both
-are kept in arrival order and written together every ``BATCH`` rows."""
+Rows come as Arrow tables, in pieces: tables a worker rendered (each whole in one row group) and rows
+the parent made (a row group may end inside them); they are kept in arrival order and written
+together every ``BATCH`` rows (``ROWS`` for some tables)."""
 from __future__ import annotations
 
 from array import array
@@ -106,14 +107,12 @@ def rows_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
 # rows per row group where not BATCH: the panel is wide (235 columns), one row per report; sections hold
 # the reports' prose (~15 KB a report, ~100 KB for a portal page): a row group is built whole in memory
 ROWS = {"panel": 2_048, "sections": 4_096, "reports": 4_096}
-COMPACT_ROWS = 512  # pending rows the parent made become one Arrow table
 COMPACT_CHUNKS = 4096  # pending tables × columns past which the pending tables are joined into one
 
 
 class ParquetSink:
     """A table's rows written in row groups of ``BATCH`` rows (``ROWS`` for some). What waits for its row
-    group is held compactly: the parent's rows as Arrow every ``COMPACT_ROWS``, the workers' small tables
-    joined once they hold ``COMPACT_CHUNKS`` column chunks (a one-row panel table of 235 columns read from
+    group is held compactly: the small tables joined once they hold ``COMPACT_CHUNKS`` column chunks (a one-row panel table of 235 columns read from
     its Arrow stream takes ~190 KB: a few hundred MB for a few thousand reports, were they kept apart);
     the bytes written are the same."""
 
@@ -126,16 +125,7 @@ class ParquetSink:
         self.batch = ROWS.get(resource.name, BATCH)
         self.writer = pq.ParquetWriter(str(path), self.schema)
         self.tables: list[pa.Table] = []
-        self.rows: list[dict] = []
         self.count = 0
-
-    def add(self, row: dict) -> None:
-        self.rows.append(row)
-        if len(self.rows) >= COMPACT_ROWS:
-            self._rows_to_table()
-        self.count += 1
-        if self.count >= self.batch:
-            self.flush()
 
     def add_table(self, table: pa.Table, ipc: bytes | None = None, rows: bool = False) -> None:
         """``ipc``: the table's Arrow stream, when it came as one (what a worker rendered). ``rows``: the
@@ -147,7 +137,6 @@ class ParquetSink:
         """``table``'s rows as consecutive pieces ``(rows, whole)``, each what ``add_table`` takes: a
         worker's table (``whole``) or rows the parent made. ``ipc``: ``table`` as an Arrow stream, when
         it came as one."""
-        self._rows_to_table()
         if self.tap is not None and table.num_rows:
             self.tap(ipc if ipc is not None else ipc_bytes(table))
         start = at = 0  # the rows of ``table`` before ``start`` are placed; ``at``: the end of those counted
@@ -173,16 +162,7 @@ class ParquetSink:
         if len(self.tables) * len(self.plain) >= COMPACT_CHUNKS:  # many tables of many columns (the panel's)
             self.tables = [pa.concat_tables(self.tables).combine_chunks()]
 
-    def _rows_to_table(self) -> None:
-        if self.rows:
-            table = rows_table(self.rows, self.plain)
-            if self.tap is not None:
-                self.tap(ipc_bytes(table))
-            self.tables.append(table)
-            self.rows = []
-
     def flush(self) -> None:
-        self._rows_to_table()
         if not self.tables:
             return
         # the same columns under the schema with descriptions (``Table.cast`` would import pyarrow.compute)
