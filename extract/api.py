@@ -10,7 +10,7 @@
    result (``tasks``); the parent keeps each packed result in the cache as it arrives, so a killed
    run loses nothing it finished, and keeps only a small ``meta`` of it.
 4. ``pair``: which report is another of the same agency-year (duplicates: the panel keeps one) and
-   which is the same agency's previous year.
+   which is the same agency's previous year (``pairing``: then only that is kept of each file).
 5. one pass in input order streams every packed result into staged tables, adding the cross-year
    checks and text reuse; the staged set replaces the previous outputs as a whole (``writers``).
 """
@@ -26,7 +26,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, Iterable
 
 from . import archives
 from .cache import Cache, user_cache
@@ -34,7 +34,8 @@ from .errors import (CACHE_LOST, DUPLICATE, EMPTY_FILE, FILE_TOO_LARGE, NOT_A_FI
                      ExtractError)
 from .packing import BadPacked, Packed, plain, relocated, unpack, verify
 from .results import FileResult
-from .stages.corpus import duplicate_groups, linked, predecessors
+from .pairing import Briefs, Digests, Pairing, pair
+from .stages.corpus import linked
 from .tasks import MAX_FILE_MB, Outcome, error_outcome, meta_of, outcome, run_file
 from .workers import Limits, PoolStats, Task, run_tasks
 from .writers import LockError, OutputLock, RecoveryError, recover
@@ -158,7 +159,9 @@ def discover(inputs: Iterable[str | os.PathLike], exclude: Path | None = None, *
     output folder are left out silently; links (unless ``follow_symlinks``), folders that cannot be
     read and things that are not files come with a ``skip`` reason (an errors row)."""
     found: list[InputFile] = []
-    out = exclude.resolve() if exclude is not None else None
+    # paths as text, not Path: pathlib keeps every name it parses (sys.intern), a run of many files all of them
+    out = os.path.realpath(exclude) if exclude is not None else None
+    inside_out = None if out is None else out.rstrip(os.sep) + os.sep
     for raw in inputs:
         root = Path(raw)
         if root.is_file():
@@ -167,7 +170,7 @@ def discover(inputs: Iterable[str | os.PathLike], exclude: Path | None = None, *
         if not root.is_dir():
             raise FileNotFoundError(f"input not found: {root}")
 
-        def walk(folder: Path, rel: str) -> None:
+        def walk(folder: str, rel: str) -> None:
             try:
                 entries = sorted(os.scandir(folder), key=lambda e: e.name)
             except OSError as exc:
@@ -178,10 +181,12 @@ def discover(inputs: Iterable[str | os.PathLike], exclude: Path | None = None, *
             for e in entries:
                 if e.name.startswith("."):
                     continue
-                path, name = Path(e.path), (f"{rel}/{e.name}" if rel else e.name)
+                path, name = e.path, (f"{rel}/{e.name}" if rel else e.name)
                 shown = _display(name)
-                if out is not None and (path.resolve() == out or out in path.resolve().parents):
-                    continue
+                if out is not None:
+                    real = os.path.realpath(path)
+                    if real == out or real.startswith(inside_out):
+                        continue
                 try:
                     link = e.is_symlink()
                     if link and not follow_symlinks:
@@ -201,11 +206,11 @@ def discover(inputs: Iterable[str | os.PathLike], exclude: Path | None = None, *
                     found.append(InputFile(path, shown, ("unreadable_file", f"could not be examined: "
                                                          f"{exc.strerror or exc}")))
 
-        walk(root, "")
+        walk(str(root), "")
     return found
 
 
-def _add_file(found: list[InputFile], path: Path, shown: str, include: tuple[str, ...],
+def _add_file(found: list[InputFile], path: str | Path, shown: str, include: tuple[str, ...],
               exclude: tuple[str, ...], named: bool = False) -> None:
     """A file found, or each file in it when it is a ZIP archive of reports (``archives``): the globs
     choose among the members (all of them when ``include`` names the archive itself); an archive is
@@ -392,14 +397,16 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
         words = _word_cache(own, None if cache_dir is None else root)
         cache = Cache(_own_folder(root / "results"))
         summary = Summary(out, files=len(items))
-        digests, metas, fresh = _read_all(items, cache, force, jobs, timeout, memory_mb, progress, scratch, words,
-                                          summary, executor)
+        digests, briefs, fresh = _read_all(items, cache, force, jobs, timeout, memory_mb, progress, scratch, words,
+                                           summary, executor)
+        pairing = pair(digests, briefs)
+        del briefs  # (the pairing is all the writing needs of them)
         try:  # what each path held is known now (an interrupted writing keeps it too)
             cache.save_index(release=True)
         except OSError:
             pass
         write_started = time.process_time()
-        writer = _write_all(out, items, digests, metas, fresh, cache, summary, partition, lean_memory)
+        writer = _write_all(out, items, digests, pairing, fresh, cache, summary, partition, lean_memory)
         committed = True  # the new set is in place: an interrupt from here on says so
         summary.write_cpu_s = time.process_time() - write_started
     except Interrupted:
@@ -415,30 +422,11 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
     return summary
 
 
-class Brief(NamedTuple):
-    """What the end of a run needs of a report before it writes it, kept for every file (a run of 20,000
-    files keeps 20,000, so it is small): its agency and year (to pair it with last year's and find
-    second copies of one agency-year), how it ranks among such copies, and its id."""
-
-    agency_id: str
-    year: int | None
-    rank: tuple  # the kept copy of an agency-year has the most cells found, then the fewest failed checks
-    report_id: str
-
-
-def brief(meta: dict) -> Brief | None:
-    """A file's ``Brief`` from its meta (None when it holds no report); one string per agency, interned."""
-    if not meta.get("report"):
-        return None
-    return Brief(sys.intern(meta.get("agency_id") or ""), meta.get("year"),
-                 (-meta.get("cells_found", 0), meta.get("checks_failed", 0)), meta.get("report_id", ""))
-
-
 def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, scratch: Path, words: Path,
               summary: Summary, executor):
-    """Every file's digest and ``Brief``: from the cache when unchanged, else read by the workers."""
-    digests: list[str] = [""] * len(items)
-    metas: list[Brief | None] = [None] * len(items)
+    """Every file's digest and brief (``pairing``): from the cache when unchanged, else read by the workers."""
+    digests = Digests(len(items))
+    briefs = Briefs(len(items))
     fresh: dict[int, bytes] = {}  # packed results not kept in the cache (limits, unreadable): kept until written
     stats: dict[int, os.stat_result] = {}
     todo = []
@@ -453,14 +441,16 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
             o = error_outcome(item.source_path, "read", FILE_TOO_LARGE,
                               f"the file is {st.st_size / 2**20:.0f} MB, over the {MAX_FILE_MB} MB limit for one "
                               "report")
-            fresh[i], metas[i] = o.blob, brief(o.meta)
+            fresh[i] = o.blob
+            briefs.set(i, o.meta)
             continue
         if st is not None:
             digest = None if force else cache.known(item.key, st)
             if digest is not None:
                 p = _kept(cache, digest, check=True)
                 if p is not None:  # the entry is whole: its meta is taken from it, not from the index
-                    digests[i], metas[i] = digest, brief(meta_of(p))
+                    digests[i] = digest
+                    briefs.set(i, meta_of(p))
                     continue
                 cache.forget(item.key)  # a damaged entry counts as absent: the file is read again
             stats[i] = st
@@ -487,7 +477,8 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
         results = executor.run(todo, Limits(timeout, memory_mb), stats=pool, on_note=on_note)
     for index, got in results:
         o = got if isinstance(got, Outcome) else outcome(got)  # a limit or crash the parent recorded
-        digests[index], metas[index] = o.digest, brief(o.meta)
+        digests[index] = o.digest
+        briefs.set(index, o.meta)
         if o.digest and o.meta.get("cacheable") and cache.put(o.digest, o.blob):
             cache.remember(items[index].key, stats.get(index), o.digest, o.meta)
         else:
@@ -497,7 +488,7 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
         if progress:
             progress(state, None)
     summary.worker_peak_mb = pool.peak_mb
-    return digests, metas, fresh
+    return digests, briefs, fresh
 
 
 def _kept(cache: Cache, digest: str, check: bool = False) -> Packed | None:
@@ -519,17 +510,8 @@ def _kept(cache: Cache, digest: str, check: bool = False) -> Packed | None:
         return None
 
 
-def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: Summary,
+def _write_all(out: Path, items, digests: Digests, pairing: Pairing, fresh, cache: Cache, summary: Summary,
                partition: str | None = None, lean_memory: bool = False) -> list[Path]:
-    first_seen: dict[str, int] = {}
-    for i, d in enumerate(digests):
-        if d and d not in first_seen:
-            first_seen[d] = i
-    keys = {i: (m.agency_id, m.year) for i, m in enumerate(metas)
-            if m is not None and m.agency_id and m.year and first_seen.get(digests[i], i) == i}
-    same = duplicate_groups(keys, {i: metas[i].rank for i in keys})
-    previous = predecessors({i: k for i, k in keys.items() if i not in same})
-    wanted_later = set(previous.values())
     kept: OrderedDict[int, Packed] = OrderedDict()
 
     def packed(i: int, whole: bool = True) -> Packed | None:
@@ -544,7 +526,7 @@ def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: S
             if p is None:
                 return None
         p = relocated(p, items[i].source_path)
-        if i in wanted_later:  # the next year's report compares with its report and link data only
+        if pairing.wanted_later(i):  # the next year's report compares with its report and link data only
             kept[i] = Packed(p.source_path, p.digest, p.report, link=p.link, cacheable=p.cacheable)
             if len(kept) > PREVIOUS_KEPT:
                 kept.popitem(last=False)
@@ -563,8 +545,8 @@ def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: S
                 o = error_outcome(item.source_path, "discover", *item.skip)
                 p = unpack(o.blob)
                 summary.skipped += 1
-            elif digests[i] and first_seen.get(digests[i]) != i:
-                first = items[first_seen[digests[i]]].source_path
+            elif i in pairing.copy_of:
+                first = items[pairing.copy_of[i]].source_path
                 p = unpack(error_outcome(item.source_path, "run", DUPLICATE, f"same content as {first} "
                                          f"(report {digests[i][:16]}); read once", digests[i]).blob)
                 summary.duplicates += 1
@@ -576,18 +558,19 @@ def _write_all(out: Path, items, digests, metas, fresh, cache: Cache, summary: S
                                              "run again", digests[i]).blob)
             extra: list[dict] = []
             if p.report is not None:
-                if i in same:
-                    p.report["duplicate_of"] = metas[same[i]].report_id
+                if i in pairing.same:
+                    p.report["duplicate_of"] = pairing.kept_id[i]
                     p.report["note"] = "; ".join(x for x in (p.report.get("note", ""), (
-                        f"the same agency and year as {items[same[i]].source_path}, which the panel keeps")) if x)
+                        f"the same agency and year as {items[pairing.same[i]].source_path}, which the panel keeps")) if x)
                     summary.same_report += 1
-                if i in previous:
-                    prev = packed(previous[i], whole=False)
+                j = pairing.previous(i)
+                if j is not None:
+                    prev = packed(j, whole=False)
                     if prev is not None and prev.report is not None:
                         for c in linked(p.report, p.link, p.sections, prev.report, prev.link):
                             extra.append({"report_id": p.report_id, "source_path": p.source_path, **plain(c)})
             _count(summary, p, extra)
-            writer.add_packed(p, extra, panel=i not in same)
+            writer.add_packed(p, extra, panel=i not in pairing.same)
         written = writer.commit()
         summary.sqlite_cpu_s, summary.duckdb_cpu_s = writer.sqlite.cpu_s, writer.duckdb.cpu_s
         return written

@@ -62,8 +62,8 @@ def test_a_file_name_with_invalid_utf8_bytes_is_read_and_every_writer_copes(tmp_
     errors = _csv(out, "errors")
     assert list(errors.source_path) == ["\ufffd\ufffddir/empty\ufffd.txt"] and list(errors.code) == ["empty_file"]
     # the cache's index holds the name (as bytes in base64): the next run takes the file from the cache
-    index = next((out / ".cache" / "results").glob("*/stats.json")).read_bytes()
-    json.loads(index.decode("utf-8"))
+    index = next((out / ".cache" / "results").glob("*/stats.jsonl")).read_bytes()
+    assert len([json.loads(line) for line in index.decode("utf-8").splitlines()]) == 3
     before = output_set(out)
     again = api.run([src], out, jobs=1)
     assert (again.read, again.cached) == (0, 3) and output_set(out) == before
@@ -175,12 +175,13 @@ def test_damaged_cache_entries_are_read_again_in_the_same_run(tmp_path):
     assert (third.read, third.cached) == (1, len(DAMAGE)) and output_set(out) == want
 
     # the index of what each path held: a flipped byte, garbage, a truncated file, entries of the wrong type
-    index = next((out / ".cache" / "results").glob("*/stats.json"))
+    index = next((out / ".cache" / "results").glob("*/stats.jsonl"))
     text = index.read_text(encoding="utf-8")
-    data = json.loads(text)
+    data = {k: [held, digest] for k, held, digest in map(json.loads, text.splitlines())}
     path0, path1 = str(files[0]), str(files[1])
     for damaged in (text.replace(data[path0][1], data[path0][1][:-1] + "x"), text[: len(text) // 2],
-                    "\x00garbage", json.dumps({path0: "x", path1: [[1, 2], 3, {}]})):
+                    "\x00garbage", json.dumps({path0: "x", path1: [[1, 2], 3, {}]}),
+                    json.dumps([path0, "x", 1]) + "\n" + json.dumps([path1, [[1, 2], 3, {}], "y"]) + "\n"):
         index.write_text(damaged, encoding="utf-8")
         api.run([tmp_path / "in"], out, jobs=2)
         assert output_set(out) == want
@@ -260,7 +261,7 @@ def test_a_planted_pickle_is_never_unpickled(tmp_path):
         entry = _entry(out, f.read_bytes())
         entry.write_bytes(bomb)
         entry.with_suffix(".pickle").write_bytes(bomb)  # where entries were kept once
-    index = next((out / ".cache" / "results").glob("*/stats.json"))
+    index = next((out / ".cache" / "results").glob("*/stats.jsonl"))
     index.write_bytes(bomb)
     (out / JOURNAL).write_bytes(bomb)
     with pytest.raises(RecoveryError):

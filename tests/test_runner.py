@@ -140,6 +140,21 @@ def test_second_run_reads_only_new_or_changed_files(tmp_path):
     assert outputs(tmp_path / "out") == outputs(tmp_path / "fresh")
 
 
+def test_a_damaged_line_of_the_cache_index_costs_only_its_file(tmp_path):
+    """The index of what each path held is a JSON array a line: a line cut short or overwritten loses
+    that path's entry (its file is read again), not the others'."""
+    corpus = make_corpus(tmp_path / "in", 4)
+    assert api.run([corpus], tmp_path / "out", jobs=1).read == 6
+    [index] = (tmp_path / "out" / ".cache" / "results").glob("*/stats.jsonl")
+    lines = index.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert len(lines) == 6 and all(line.startswith('["') for line in lines)
+    lines[1] = lines[1][:40] + "\n"
+    lines[3] = "\x00\xff garbage\n"
+    index.write_text("".join(lines), encoding="utf-8")
+    again = api.run([corpus], tmp_path / "out", jobs=1)
+    assert (again.read, again.cached) == (2, 4)
+
+
 def test_same_bytes_twice_are_read_once(tmp_path):
     corpus = make_corpus(tmp_path / "in", 2)
     shutil.copy(corpus / "r0000.txt", corpus / "copy.txt")

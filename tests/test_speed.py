@@ -239,8 +239,8 @@ def test_cache_index_is_saved_before_the_tables_are_written(tmp_path, monkeypatc
         with pytest.raises(OSError, match="disk full"):
             api.run([src], tmp_path / "out", jobs=1, cache_dir=tmp_path / "cache")
     assert not (tmp_path / "out" / "reports.csv").exists()
-    [index] = (tmp_path / "cache" / "results").glob("*/stats.json")
-    assert sorted(Path(p).name for p in json.loads(index.read_text(encoding="utf-8"))) == [
+    [index] = (tmp_path / "cache" / "results").glob("*/stats.jsonl")
+    assert sorted(Path(json.loads(line)[0]).name for line in index.read_text(encoding="utf-8").splitlines()) == [
         "pingtan-2018.txt", "pingtan-2019.txt", "shuyang-xian-2025.md"]
     again = api.run([src], tmp_path / "out", jobs=1, cache_dir=tmp_path / "cache")
     assert (again.files, again.read, again.cached) == (3, 0, 3)
