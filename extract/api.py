@@ -21,26 +21,22 @@ import os
 import re
 import resource
 import shutil
-import sys
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from . import archives
 from .cache import Cache, user_cache
-from .errors import (CACHE_LOST, DUPLICATE, EMPTY_FILE, FILE_TOO_LARGE, NOT_A_FILE, SYMLINK_SKIPPED, UNREADABLE_FOLDER,
+from .errors import (EMPTY_FILE, FILE_TOO_LARGE, NOT_A_FILE, SYMLINK_SKIPPED, UNREADABLE_FOLDER,
                      ExtractError)
-from .packing import BadPacked, Packed, plain, relocated, unpack, verify
+from .packing import BadPacked, Packed, unpack, verify
 from .results import FileResult
 from .pairing import Briefs, Digests, Pairing, pair
-from .stages.corpus import linked
 from .tasks import MAX_FILE_MB, Outcome, error_outcome, meta_of, outcome, run_file
 from .workers import Limits, PoolStats, Task, run_tasks
 from .writers import LockError, OutputLock, RecoveryError, recover
 
-PREVIOUS_KEPT = 256  # packed results kept for pairing with the next year's report (series are near each other)
 
 
 class RunError(Exception):
@@ -111,6 +107,7 @@ class Summary:
     write_cpu_s: float = 0.0  # of which the serial end: pairing and writing once the files were read
     sqlite_cpu_s: float = 0.0  # CPU seconds of the process writing reports.sqlite beside the serial end
     duckdb_cpu_s: float = 0.0  # and of the one writing reports.duckdb
+    assemble_cpu_s: float = 0.0  # and of the helpers that assemble the reports' rows for it (``assemble``)
     read: int = 0
     cached: int = 0
     duplicates: int = 0
@@ -406,7 +403,7 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
         except OSError:
             pass
         write_started = time.process_time()
-        writer = _write_all(out, items, digests, pairing, fresh, cache, summary, partition, lean_memory)
+        writer = _write_all(out, items, digests, pairing, fresh, cache, summary, jobs, partition, lean_memory)
         committed = True  # the new set is in place: an interrupt from here on says so
         summary.write_cpu_s = time.process_time() - write_started
     except Interrupted:
@@ -511,81 +508,64 @@ def _kept(cache: Cache, digest: str, check: bool = False) -> Packed | None:
 
 
 def _write_all(out: Path, items, digests: Digests, pairing: Pairing, fresh, cache: Cache, summary: Summary,
-               partition: str | None = None, lean_memory: bool = False) -> list[Path]:
-    kept: OrderedDict[int, Packed] = OrderedDict()
+               jobs: int, partition: str | None = None, lean_memory: bool = False) -> list[Path]:
+    """Every item's rows into the staged tables, in input order, then the commit. Each chunk of items is
+    assembled (``assemble``: its results taken from the cache and paired, its rows made) by helper
+    processes while the parent writes the chunk before."""
+    from .assemble import CHUNK, MIN_ITEMS, Helpers, Item, assemble, helper_count
 
-    def packed(i: int, whole: bool = True) -> Packed | None:
-        """Item ``i``'s result; ``whole=False``: its report and link data may do (a later report's
-        predecessor, kept for it)."""
-        if not whole and i in kept:
-            return kept[i]
-        if i in fresh:
-            p = unpack(fresh[i])
-        else:
-            p = _kept(cache, digests[i]) if digests[i] else None  # (sealed: as checked when the run took it)
-            if p is None:
-                return None
-        p = relocated(p, items[i].source_path)
-        if pairing.wanted_later(i):  # the next year's report compares with its report and link data only
-            kept[i] = Packed(p.source_path, p.digest, p.report, link=p.link, cacheable=p.cacheable)
-            if len(kept) > PREVIOUS_KEPT:
-                kept.popitem(last=False)
-        return p
+    def where(i: int) -> tuple[str, object]:
+        return ("fresh", fresh[i]) if i in fresh else ("entry", digests[i])
 
+    def item(i: int) -> Item:
+        it = items[i]
+        if it.skip is not None:
+            return Item(i, it.source_path, "skip", it.skip)
+        if i in pairing.copy_of:
+            return Item(i, it.source_path, "copy", (items[pairing.copy_of[i]].source_path, digests[i]))
+        j = pairing.previous(i)
+        same = None if i not in pairing.same else (pairing.kept_id[i], items[pairing.same[i]].source_path)
+        return Item(i, it.source_path, *where(i), same=same, prev=None if j is None else (j, *where(j)),
+                    wanted_later=pairing.wanted_later(i))
+
+    starts = range(0, len(items), CHUNK)
+
+    def chunk(k: int) -> list[Item]:
+        return [item(i) for i in range(starts[k], min(starts[k] + CHUNK, len(items)))]
+
+    # forked before the writers start their threads and processes
+    helpers = Helpers(helper_count(jobs), cache) if len(items) >= MIN_ITEMS else None
     from .writers import OutputWriter  # pyarrow and DuckDB writers: only once the workers are done
 
-    writer = OutputWriter(out, partition)  # (its SQLite and DuckDB processes forked here)
+    try:
+        writer = OutputWriter(out, partition)  # (its SQLite and DuckDB processes forked here)
+    except BaseException:
+        if helpers is not None:
+            helpers.kill()
+        raise
     if lean_memory:  # the workers are done and the writers' processes started: none of them inherits it
         from .allocators import lean_for_writing
 
         lean_for_writing()
     try:
-        for i, item in enumerate(items):
-            if item.skip is not None:
-                o = error_outcome(item.source_path, "discover", *item.skip)
-                p = unpack(o.blob)
-                summary.skipped += 1
-            elif i in pairing.copy_of:
-                first = items[pairing.copy_of[i]].source_path
-                p = unpack(error_outcome(item.source_path, "run", DUPLICATE, f"same content as {first} "
-                                         f"(report {digests[i][:16]}); read once", digests[i]).blob)
-                summary.duplicates += 1
-            else:
-                p = packed(i)
-                if p is None:
-                    p = unpack(error_outcome(item.source_path, "run", CACHE_LOST,
-                                             "the result of this file was lost from the cache during the run; "
-                                             "run again", digests[i]).blob)
-            extra: list[dict] = []
-            if p.report is not None:
-                if i in pairing.same:
-                    p.report["duplicate_of"] = pairing.kept_id[i]
-                    p.report["note"] = "; ".join(x for x in (p.report.get("note", ""), (
-                        f"the same agency and year as {items[pairing.same[i]].source_path}, which the panel keeps")) if x)
-                    summary.same_report += 1
-                j = pairing.previous(i)
-                if j is not None:
-                    prev = packed(j, whole=False)
-                    if prev is not None and prev.report is not None:
-                        for c in linked(p.report, p.link, p.sections, prev.report, prev.link):
-                            extra.append({"report_id": p.report_id, "source_path": p.source_path, **plain(c)})
-            _count(summary, p, extra)
-            writer.add_packed(p, extra, panel=i not in pairing.same)
+        chunks = helpers.run(len(starts), chunk, cache) if helpers else (assemble(chunk(k), cache)
+                                                                          for k in range(len(starts)))
+        for done in chunks:
+            for name, n in done.counts.items():
+                setattr(summary, name, getattr(summary, name) + n)
+            writer.add_assembled(done)
+        if helpers is not None:
+            summary.assemble_cpu_s = helpers.close()
+            helpers = None
         written = writer.commit()
         summary.sqlite_cpu_s, summary.duckdb_cpu_s = writer.sqlite.cpu_s, writer.duckdb.cpu_s
         return written
     except BaseException as exc:
+        if helpers is not None:
+            helpers.kill()
         writer.abort()
         if isinstance(exc, KeyboardInterrupt) and writer.committed:
             raise Interrupted(True) from exc
         raise
 
 
-def _count(summary: Summary, p: Packed, extra: list[dict]) -> None:
-    if p.report is not None:
-        status = p.report.get("status", "failed")
-        if status in ("ok", "partial", "failed"):
-            setattr(summary, status, getattr(summary, status) + 1)
-        summary.checks_failed += p.counts.get("checks_failed", 0)
-        summary.checks_warned += p.counts.get("checks_warned", 0) + sum(1 for c in extra if c["status"] == "warn")
-    summary.errors += len(p.errors)

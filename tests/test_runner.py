@@ -155,6 +155,39 @@ def test_a_damaged_line_of_the_cache_index_costs_only_its_file(tmp_path):
     assert (again.read, again.cached) == (2, 4)
 
 
+def test_a_helper_that_dies_or_fails_costs_only_time(tmp_path, monkeypatch):
+    """The helpers that assemble the reports' rows for writing (``assemble``): one that dies (killed,
+    out of memory) or fails on a chunk leaves that chunk and its later ones to the parent; the tables
+    are byte for byte those of a run without helpers."""
+    from extract import assemble as asm
+
+    corpus = make_corpus(tmp_path / "in", 10)
+    api.run([corpus], tmp_path / "plain", jobs=1, cache_dir=tmp_path / "cache")
+    parent, original, by_parent = os.getpid(), asm.assemble, []
+
+    def flaky(items, cache):
+        if os.getpid() != parent:
+            if any(it.index == 3 for it in items):
+                os._exit(1)  # the helper dies
+            if any(it.index == 8 for it in items):
+                raise ValueError("a helper's bug")
+        else:
+            by_parent.append(items[0].index)
+        return original(items, cache)
+
+    monkeypatch.setattr(asm, "assemble", flaky)
+    monkeypatch.setattr(asm, "CHUNK", 2)
+    monkeypatch.setattr(asm, "MIN_ITEMS", 0)
+    summary = api.run([corpus], tmp_path / "helped", jobs=2, cache_dir=tmp_path / "cache")
+    assert summary.cached == 12 and summary.assemble_cpu_s > 0
+    # chunks of 2 go to the 2 helpers in turn: the second dies on its first; the first fails on 8-9
+    assert by_parent == [2, 6, 8, 10]
+    for name in TABLES:
+        for ext in ("csv", "parquet"):
+            got = (tmp_path / "helped" / f"{name}.{ext}").read_bytes()
+            assert got == (tmp_path / "plain" / f"{name}.{ext}").read_bytes(), f"{name}.{ext}"
+
+
 def test_same_bytes_twice_are_read_once(tmp_path):
     corpus = make_corpus(tmp_path / "in", 2)
     shutil.copy(corpus / "r0000.txt", corpus / "copy.txt")

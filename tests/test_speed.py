@@ -176,23 +176,29 @@ def test_parquet_row_groups_end_where_rows_one_by_one_end_them(tmp_path, name, m
 
 
 def test_rows_written_together_are_the_bytes_written_one_report_at_a_time(tmp_path, monkeypatch):
-    """The parent holds a table's rows until FLUSH_ROWS rows or FLUSH_PARTS workers' renderings wait, then
-    reads the renderings as one Arrow stream: the files are the same, byte for byte, as with one report's
-    rows written at a time, and as with everything written at the end; the pingtan series puts cross-year
-    checks (the parent's rows) between the workers' checks."""
-    from extract import api
+    """Reports' rows are assembled in chunks (``assemble``: in the parent for a small run, by helper
+    processes for a large one) and a table's rows wait until FLUSH_ROWS rows or FLUSH_PARTS renderings
+    are there, then are read as one Arrow stream: the files are the same, byte for byte, with one
+    report's rows at a time, with everything written at the end, and by helpers with chunks of any size;
+    the pingtan series puts cross-year checks (rows the assembly makes) between the workers' checks."""
+    from extract import api, assemble
     from extract.writers import output
 
     outs = {}
-    for name, (rows, parts) in {"one": (1, 1), "default": (output.FLUSH_ROWS, output.FLUSH_PARTS),
-                                "end": (10**9, 10**9)}.items():
+    for name, (rows, parts, chunk, least) in {
+            "one": (1, 1, 1, 10**9), "default": (output.FLUSH_ROWS, output.FLUSH_PARTS, assemble.CHUNK, 10**9),
+            "end": (10**9, 10**9, 10**9, 10**9), "helpers of 1": (1, 1, 1, 0),
+            "helpers of 3": (output.FLUSH_ROWS, output.FLUSH_PARTS, 3, 0)}.items():
         monkeypatch.setattr(output, "FLUSH_ROWS", rows)
         monkeypatch.setattr(output, "FLUSH_PARTS", parts)
-        api.run([CORPUS], tmp_path / name, jobs=1, cache_dir=tmp_path / "cache")
+        monkeypatch.setattr(assemble, "CHUNK", chunk)
+        monkeypatch.setattr(assemble, "MIN_ITEMS", least)
+        summary = api.run([CORPUS], tmp_path / name, jobs=1, cache_dir=tmp_path / "cache")
+        assert (summary.assemble_cpu_s > 0) == name.startswith("helpers")
         outs[name] = {f.name: f.read_bytes() for f in sorted((tmp_path / name).glob("*.*"))
                       if f.suffix in (".csv", ".parquet")}
     assert len(outs["one"]) == 12
-    assert outs["one"] == outs["default"] == outs["end"]
+    assert outs["one"] == outs["default"] == outs["end"] == outs["helpers of 1"] == outs["helpers of 3"]
     checks = outs["one"]["checks.csv"].decode("utf-8-sig").splitlines()
     cross = [i for i, line in enumerate(checks) if "previous year's report" in line]
     assert cross and cross[-1] < len(checks) - 1  # cross-year rows sit between other reports' checks

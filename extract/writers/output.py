@@ -1,9 +1,8 @@
 """Stream results into staged tables (CSV, Parquet, and SQLite beside), then DuckDB, Stata and datapackage.json, and commit.
 
-A packed result (``packing``) goes in as it came from its worker: the facts, checks and panel rows
-it carries rendered are copied as bytes into the CSV and as Arrow batches into the Parquet file; the
-few records the parent makes (the report row, sections with their text reuse, errors, cross-year
-checks) are typed and written one by one. Every CSV is hashed as it is written.
+Rows come rendered (``assemble``: a chunk of reports' rows per table, as CSV bytes and an Arrow
+stream): the bytes are copied into the CSV, the Arrow batches into the Parquet file. Every CSV is
+hashed as it is written.
 """
 from __future__ import annotations
 
@@ -11,8 +10,6 @@ import os
 import shutil
 from pathlib import Path
 
-from ..frames import rows_of
-from ..results import FileResult
 from ..schema import RESOURCES
 from .csv import CsvSink
 from .datapackage import write_datapackage
@@ -26,29 +23,19 @@ from .parquet import COMPACT_CHUNKS, ParquetSink
 from .partition import is_partition_folder, write_partitions
 
 
-FLUSH_ROWS = 1024  # rows a table holds (the parent's and the workers') before they are written together
-FLUSH_PARTS = 64  # workers' renderings a table holds before they are read as one Arrow stream
+FLUSH_ROWS = 1024  # rows a table holds before they are written together
+FLUSH_PARTS = 64  # renderings a table holds before they are read as one Arrow stream
 
 
 class _Waiting:
-    """A table's rows not yet written, in output order: pieces of the workers' renderings
-    ``("w", csv bytes, Arrow stream, rows)`` and of rows the parent made ``("p", [row, ...])``."""
+    """A table's rows not yet written, in output order: renderings ``(csv bytes, Arrow stream, rows,
+    pieces)`` (``OutputWriter.add_rendered``)."""
 
-    __slots__ = ("pieces", "rows", "rendered")
+    __slots__ = ("pieces", "rows")
 
     def __init__(self):
         self.pieces: list[tuple] = []
         self.rows = 0
-        self.rendered = 0
-
-
-def _render_made(name: str, made: list[list[dict]]):
-    """Pieces of rows the parent made, rendered together: each piece's CSV bytes, one Arrow table."""
-    from ..packing import render_pieces
-    from ..schema import BY_NAME
-
-    columns = [[r.get(f.name) for rows in made for r in rows] for f in BY_NAME[name].fields]
-    return render_pieces(name, columns, [len(rows) for rows in made])
 
 
 def _read_rendered(name: str, streams: list[bytes], rows: int):
@@ -76,9 +63,9 @@ def _read_rendered(name: str, streams: list[bytes], rows: int):
 class OutputWriter:
     """Streams results into staged tables; ``commit`` puts them in place.
 
-    A table's rows wait in order (``_Waiting``) until ``FLUSH_ROWS`` rows or ``FLUSH_PARTS`` workers'
-    renderings are there; then the parent's rows are rendered in one go, the workers' Arrow streams
-    joined and read as one, and both written in their order: the same bytes as one piece at a time."""
+    A table's rows wait in order (``_Waiting``) until ``FLUSH_ROWS`` rows or ``FLUSH_PARTS`` renderings
+    are there; then their Arrow streams are joined and read as one and written with their CSV bytes,
+    row groups ending where the pieces say: the same bytes as one piece at a time."""
 
     def __init__(self, out: Path, partition: str | None = None):
         """``partition``: also write the long tables partitioned by this key (``writers.partition``)."""
@@ -100,75 +87,31 @@ class OutputWriter:
                                   ParquetSink(r, self.staging / f"{r.name}.parquet",
                                               tap=lambda ipc, name=r.name: self.sqlite.send(name, ipc)))
 
-    def add(self, result: FileResult) -> None:
-        for name, row in rows_of(result):
-            self.add_row(name, row)
-
-    def add_row(self, name: str, row: dict) -> None:
-        """A row the parent made."""
+    def add_rendered(self, name: str, csv_bytes: bytes, arrow_bytes: bytes, rows: int,
+                     pieces: list[tuple[int, bool]] | None = None) -> None:
+        """Rows rendered elsewhere: their CSV bytes, their Arrow stream and how many they are. ``pieces``:
+        when they are the rows of many reports joined (``assemble``), their pieces ``(rows, whole)`` in
+        order (``ParquetSink.add_pieces``); else they are one worker's rendering, whole."""
         w = self.waiting[name]
-        if w.pieces and w.pieces[-1][0] == "p":
-            w.pieces[-1][1].append(row)
-        else:
-            w.pieces.append(("p", [row]))
-        w.rows += 1
-        if w.rows >= FLUSH_ROWS:
-            self._flush(name)
-
-    def add_rendered(self, name: str, csv_bytes: bytes, arrow_bytes: bytes, rows: int) -> None:
-        """Rows a worker rendered: their CSV bytes, their Arrow stream and how many they are."""
-        w = self.waiting[name]
-        w.pieces.append(("w", csv_bytes, arrow_bytes, rows))
+        w.pieces.append((csv_bytes, arrow_bytes, rows, pieces or [(rows, True)]))
         w.rows += rows
-        w.rendered += 1
-        if w.rows >= FLUSH_ROWS or w.rendered >= FLUSH_PARTS:
+        if w.rows >= FLUSH_ROWS or len(w.pieces) >= FLUSH_PARTS:
             self._flush(name)
+
+    def add_assembled(self, assembled) -> None:
+        """A chunk of reports' rows made ready by ``assemble``: every table's CSV bytes, Arrow stream and pieces."""
+        for name, (csv_bytes, arrow_bytes, pieces) in assembled.tables.items():
+            self.add_rendered(name, csv_bytes, arrow_bytes, sum(n for n, _ in pieces), pieces)
 
     def _flush(self, name: str) -> None:
         w = self.waiting[name]
         if not w.pieces:
             return
         self.waiting[name] = _Waiting()
-        made = [piece[1] for piece in w.pieces if piece[0] == "p"]
-        streams = [piece[2] for piece in w.pieces if piece[0] == "w"]
-        made_csv, made_table = _render_made(name, made) if made else ([], None)
-        rendered, ipc = _read_rendered(name, streams, w.rows - sum(map(len, made))) if streams else (None, None)
-        csv_parts, slices, pieces = [], [], []
-        at = {"p": 0, "w": 0}
-        chunks = iter(made_csv)
-        for piece in w.pieces:
-            kind = piece[0]
-            n = len(piece[1]) if kind == "p" else piece[3]
-            csv_parts.append(next(chunks) if kind == "p" else piece[1])
-            slices.append((made_table if kind == "p" else rendered).slice(at[kind], n))
-            pieces.append((n, kind == "w"))
-            at[kind] += n
-        if made and streams:  # pieces of both kinds, in their order
-            import pyarrow as pa
-
-            table, ipc = pa.concat_tables(slices), None
-        else:
-            table = made_table if made else rendered
+        table, ipc = _read_rendered(name, [piece[1] for piece in w.pieces], w.rows)
         csv_sink, pq_sink = self.sinks[name]
-        csv_sink.add_bytes(b"".join(csv_parts))
-        pq_sink.add_pieces(table, pieces, ipc)
-
-    def add_packed(self, p, extra_checks: list[dict] = (), panel: bool = True) -> None:
-        """A packed result; ``extra_checks``: rows the parent made (cross-year checks); ``panel``: whether
-        the report's panel row goes in (one row per agency-year)."""
-        if p.report is not None:
-            self.add_row("reports", p.report)
-            for name in ("facts", "checks"):
-                if f"{name}.csv" in p.parts:
-                    self.add_rendered(name, p.parts[f"{name}.csv"], p.parts[f"{name}.arrow"], p.rows[name])
-            for row in extra_checks:
-                self.add_row("checks", row)
-        for s in p.sections:
-            self.add_row("sections", s)
-        for e in p.errors:
-            self.add_row("errors", e)
-        if p.report is not None and panel and "panel.csv" in p.parts:
-            self.add_rendered("panel", p.parts["panel.csv"], p.parts["panel.arrow"], p.rows["panel"])
+        csv_sink.add_bytes(b"".join(piece[0] for piece in w.pieces))
+        pq_sink.add_pieces(table, [x for piece in w.pieces for x in piece[3]], ipc)
 
     def commit(self) -> list[Path]:
         files, hashes = [], {}

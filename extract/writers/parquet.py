@@ -165,8 +165,10 @@ class ParquetSink:
     def flush(self) -> None:
         if not self.tables:
             return
-        # the same columns under the schema with descriptions (``Table.cast`` would import pyarrow.compute)
-        table = pa.Table.from_arrays(pa.concat_tables(self.tables).columns, schema=self.schema)
+        # the same columns under the schema with descriptions (``Table.cast`` would import pyarrow.compute),
+        # in one chunk: the writer cuts data pages where chunks end too, and the file is the same however
+        # the rows arrived (a report at a time, or many)
+        table = pa.Table.from_arrays(pa.concat_tables(self.tables).combine_chunks().columns, schema=self.schema)
         self.writer.write_table(table)
         self.tables, self.count = [], 0
 
