@@ -28,7 +28,7 @@ from .packing import BadPacked, Packed, plain, read_arrow, relocated, render_pie
 from .stages.corpus import linked
 from .tasks import error_outcome
 
-CHUNK = 64  # items a helper assembles at a time
+CHUNK = 16  # items a helper assembles at a time (a chunk's rows arrive in the parent at once: more, and its peak grows)
 MIN_ITEMS = 256  # fewer items: the parent assembles them itself (forking helpers costs more)
 TABLE_ORDER = ("reports", "facts", "checks", "sections", "errors", "panel")
 
