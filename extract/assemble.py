@@ -17,6 +17,7 @@ parent assembles that chunk itself.
 """
 from __future__ import annotations
 
+import os
 import pickle
 import signal
 from collections import Counter
@@ -189,25 +190,70 @@ def _count(counts: Counter, p: Packed, extra: list[dict]) -> None:
 # ------------------------------------------------------------------ helpers
 
 
-def _helper_main(conn, cache) -> None:
+def _send(out, assembled: Assembled | None, failure: str = "") -> None:
+    """A chunk's rows to the parent through a plain pipe: the length of a small pickled head (the
+    counts, and each table's pieces and part sizes), the head, then every table's CSV bytes and Arrow
+    stream as they are — the parent reads each part straight into a buffer of its own (a pickle of the
+    parts would be copied twice more on its way in)."""
+    if assembled is None:
+        head = pickle.dumps(("failed", failure, []))
+        out.write(len(head).to_bytes(8, "big") + head)
+    else:
+        spec = [(name, pieces, len(csv_bytes), len(arrow)) for name, (csv_bytes, arrow, pieces)
+                in assembled.tables.items()]
+        head = pickle.dumps(("ok", dict(assembled.counts), spec), protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(len(head).to_bytes(8, "big") + head)
+        for csv_bytes, arrow, _ in assembled.tables.values():
+            out.write(csv_bytes)
+            out.write(arrow)
+    out.flush()
+
+
+def _read_exact(raw, n: int) -> bytearray:
+    buf = bytearray(n)
+    view, got = memoryview(buf), 0
+    while got < n:
+        k = raw.readinto(view[got:])
+        if not k:
+            raise EOFError("the helper's pipe closed")
+        got += k
+    return buf
+
+
+def _receive(raw) -> Assembled | None:
+    """What ``_send`` sent: the chunk's ``Assembled``, or None when the helper failed on it."""
+    head = pickle.loads(_read_exact(raw, int.from_bytes(_read_exact(raw, 8), "big")))
+    status, counts, spec = head
+    if status != "ok":
+        return None
+    tables = {}
+    for name, pieces, csv_size, arrow_size in spec:
+        tables[name] = (_read_exact(raw, csv_size), _read_exact(raw, arrow_size), pieces)
+    return Assembled(tables, Counter(counts))
+
+
+def _helper_main(conn, out_fd: int, others: list[int], cache) -> None:
     from .workers import die_with_parent
 
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run; it stops its helpers
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
-        try:
-            reply = ("ok", assemble(job, cache))
-        except Exception as exc:  # the parent assembles the chunk itself (and meets the error there)
-            reply = ("failed", repr(exc))
-        conn.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
+    for fd in others:  # the read ends, the parent's
+        os.close(fd)
+    with open(out_fd, "wb") as out:
+        while True:
+            try:
+                job = conn.recv()
+            except (EOFError, OSError):
+                return
+            if job is None:
+                return
+            try:
+                assembled, failure = assemble(job, cache), ""
+            except Exception as exc:  # the parent assembles the chunk itself (and meets the error there)
+                assembled, failure = None, repr(exc)
+            _send(out, assembled, failure)
 
 
 class Helpers:
@@ -219,15 +265,18 @@ class Helpers:
         import multiprocessing as mp
 
         ctx = mp.get_context("fork")
-        self.procs, self.conns = [], []
+        self.procs, self.conns, self.results = [], [], []
         for _ in range(n):
             parent, child = ctx.Pipe()
-            proc = ctx.Process(target=_helper_main, args=(child, cache), daemon=True)
+            read_fd, write_fd = os.pipe()
+            proc = ctx.Process(target=_helper_main, daemon=True,
+                               args=(child, write_fd, [read_fd] + [r.fileno() for r in self.results], cache))
             proc.start()
             child.close()
+            os.close(write_fd)
             self.procs.append(proc)
             self.conns.append(parent)
-        self.cpu_s = 0.0
+            self.results.append(open(read_fd, "rb", buffering=0))
 
     def run(self, count: int, make: Callable[[int], list[Item]], cache) -> Iterator[Assembled]:
         """Each of ``count`` chunks' ``Assembled``, in order; ``make(k)`` gives chunk ``k``'s items."""
@@ -254,11 +303,9 @@ class Helpers:
             got = None
             if live[w]:
                 try:
-                    reply = pickle.loads(self.conns[w].recv_bytes())
-                    if reply[0] == "ok":
-                        got = reply[1]
-                except (EOFError, OSError):  # the helper died (killed, out of memory): its chunks come here
-                    live[w] = False
+                    got = _receive(self.results[w])
+                except (EOFError, OSError, pickle.UnpicklingError, ValueError):
+                    live[w] = False  # the helper died (killed, out of memory): its chunks come here
             give(w, k + n)
             yield got if got is not None else assemble(chunk, cache)
 
@@ -277,7 +324,7 @@ class Helpers:
             if proc.is_alive():
                 proc.kill()
                 proc.join()
-        for conn in self.conns:
+        for conn in self.conns + self.results:
             conn.close()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -288,7 +335,7 @@ class Helpers:
                 proc.kill()
         for proc in self.procs:
             proc.join()
-        for conn in self.conns:
+        for conn in self.conns + self.results:
             conn.close()
 
 

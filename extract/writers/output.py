@@ -45,7 +45,7 @@ def _read_rendered(name: str, streams: list[bytes], rows: int):
 
     begin, end = stream_ends(name)
     if all(s.startswith(begin) and s.endswith(end) for s in streams):
-        ipc = begin + b"".join(s[len(begin):-len(end)] for s in streams) + end
+        ipc = b"".join([begin, *(memoryview(s)[len(begin):-len(end)] for s in streams), end])
         table = read_arrow(ipc)
     else:  # pragma: no cover - a stream another Arrow version wrote (a cluster worker's): read one by one
         import pyarrow as pa
@@ -110,7 +110,8 @@ class OutputWriter:
         self.waiting[name] = _Waiting()
         table, ipc = _read_rendered(name, [piece[1] for piece in w.pieces], w.rows)
         csv_sink, pq_sink = self.sinks[name]
-        csv_sink.add_bytes(b"".join(piece[0] for piece in w.pieces))
+        for piece in w.pieces:
+            csv_sink.add_bytes(piece[0])
         pq_sink.add_pieces(table, [x for piece in w.pieces for x in piece[3]], ipc)
 
     def commit(self) -> list[Path]:
