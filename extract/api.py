@@ -403,7 +403,8 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
         except OSError:
             pass
         write_started = time.process_time()
-        writer = _write_all(out, items, digests, pairing, fresh, cache, summary, jobs, partition, lean_memory)
+        writer = _write_all(out, items, digests, pairing, fresh, cache, summary, jobs, partition, lean_memory,
+                            fork_helpers=not getattr(executor, "leaves_threads", False))
         committed = True  # the new set is in place: an interrupt from here on says so
         summary.write_cpu_s = time.process_time() - write_started
     except Interrupted:
@@ -508,10 +509,13 @@ def _kept(cache: Cache, digest: str, check: bool = False) -> Packed | None:
 
 
 def _write_all(out: Path, items, digests: Digests, pairing: Pairing, fresh, cache: Cache, summary: Summary,
-               jobs: int, partition: str | None = None, lean_memory: bool = False) -> list[Path]:
+               jobs: int, partition: str | None = None, lean_memory: bool = False,
+               fork_helpers: bool = True) -> list[Path]:
     """Every item's rows into the staged tables, in input order, then the commit. Each chunk of items is
     assembled (``assemble``: its results taken from the cache and paired, its rows made) by helper
-    processes while the parent writes the chunk before."""
+    processes while the parent writes the chunk before; ``fork_helpers=False``: by the parent itself
+    (a cluster run: its client's threads live on in this process, and a process forked beside running
+    threads may inherit a lock one of them held)."""
     from .assemble import CHUNK, MIN_ITEMS, Helpers, Item, assemble, helper_count
 
     def where(i: int) -> tuple[str, object]:
@@ -534,7 +538,7 @@ def _write_all(out: Path, items, digests: Digests, pairing: Pairing, fresh, cach
         return [item(i) for i in range(starts[k], min(starts[k] + CHUNK, len(items)))]
 
     # forked before the writers start their threads and processes
-    helpers = Helpers(helper_count(jobs), cache) if len(items) >= MIN_ITEMS else None
+    helpers = Helpers(helper_count(jobs), cache) if fork_helpers and len(items) >= MIN_ITEMS else None
     from .writers import OutputWriter  # pyarrow and DuckDB writers: only once the workers are done
 
     try:

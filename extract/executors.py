@@ -95,6 +95,8 @@ class DaskExecutor:
     a ``distributed.Client``; ``ship_bytes``: send each file's bytes from here instead of its path
     (for a cluster that cannot see this machine's files)."""
 
+    leaves_threads = True  # its client's threads live on in this process (``api._write_all`` forks no helpers)
+
     def __init__(self, scheduler, ship_bytes: bool = False, batch: int | None = None,
                  fn: Callable[[str, str], object] = run_file):
         self.scheduler, self.ship_bytes, self.batch, self.fn = scheduler, ship_bytes, batch, fn
