@@ -30,7 +30,6 @@ from . import archives
 from .cache import Cache, user_cache
 from .errors import (EMPTY_FILE, FILE_TOO_LARGE, NOT_A_FILE, SYMLINK_SKIPPED, UNREADABLE_FOLDER,
                      ExtractError)
-from .packing import BadPacked, Packed, unpack, verify
 from .results import FileResult
 from .pairing import Briefs, Digests, Pairing, pair
 from .tasks import MAX_FILE_MB, Outcome, error_outcome, meta_of, outcome, run_file
@@ -445,7 +444,7 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
         if st is not None:
             digest = None if force else cache.known(item.key, st)
             if digest is not None:
-                p = _kept(cache, digest, check=True)
+                p = cache.packed(digest, check=True)
                 if p is not None:  # the entry is whole: its meta is taken from it, not from the index
                     digests[i] = digest
                     briefs.set(i, meta_of(p))
@@ -487,25 +486,6 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
             progress(state, None)
     summary.worker_peak_mb = pool.peak_mb
     return digests, briefs, fresh
-
-
-def _kept(cache: Cache, digest: str, check: bool = False) -> Packed | None:
-    """The cache's entry for ``digest`` when it is whole and a result this tool keeps; a damaged entry
-    (a flipped byte, truncated, garbage, or content of the wrong kind) is removed and None returned.
-    ``check``: prove its content too (``packing.verify``), as the run does once, when it first takes
-    the entry; when it takes it again to write it, the entry's seal (``cache.get``: only this user's
-    runs can make one) shows it is still what was checked, or an entry this code wrote for the file."""
-    blob = cache.get(digest)
-    if blob is None:
-        return None
-    try:
-        p = unpack(blob)  # proves the bytes whole against their checksum
-        if check:
-            verify(p, digest)
-        return p
-    except BadPacked:
-        cache.drop(digest)
-        return None
 
 
 def _write_all(out: Path, items, digests: Digests, pairing: Pairing, fresh, cache: Cache, summary: Summary,

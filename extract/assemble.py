@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import os
 import pickle
-import signal
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from .errors import CACHE_LOST, DUPLICATE
-from .packing import BadPacked, Packed, plain, read_arrow, relocated, render_pieces, unpack
+from .packing import Packed, plain, read_arrow, relocated, render_pieces, unpack
 from .stages.corpus import linked
 from .tasks import error_outcome
 
@@ -110,16 +109,7 @@ def _join(name: str, table: _Table) -> tuple[bytes, bytes, list[tuple[int, bool]
 
 def _load(cache, kind: str, data) -> Packed | None:
     """A result from the cache (its seal proves it as checked when the run took it) or from bytes."""
-    if kind == "fresh":
-        return unpack(data)
-    blob = cache.get(data)
-    if blob is None:
-        return None
-    try:
-        return unpack(blob)
-    except BadPacked:
-        cache.drop(data)
-        return None
+    return unpack(data) if kind == "fresh" else cache.packed(data)
 
 
 def assemble(items: list[Item], cache) -> Assembled:
@@ -233,12 +223,9 @@ def _receive(raw) -> Assembled | None:
 
 
 def _helper_main(conn, out_fd: int, others: list[int], cache) -> None:
-    from .workers import die_with_parent
+    from .workers import as_child
 
-    die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run; it stops its helpers
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, signal.SIG_DFL)
+    as_child()
     for fd in others:  # the read ends, the parent's
         os.close(fd)
     with open(out_fd, "wb") as out:

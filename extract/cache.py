@@ -201,6 +201,27 @@ class Cache:
             return None
         return blob[head:]
 
+    def packed(self, digest: str, check: bool = False):
+        """The entry for ``digest`` unpacked (``packing.Packed``) when it is whole and a result this tool
+        keeps; a damaged entry (a flipped byte, truncated, garbage, or content of the wrong kind) is
+        removed and None returned. ``check``: prove its content too (``packing.verify``), as the run does
+        once, when it first takes the entry; when it takes it again to write it, the entry's seal (``get``:
+        only this user's runs can make one) shows it is still what was checked, or an entry this code
+        wrote for the file."""
+        from .packing import BadPacked, unpack, verify
+
+        blob = self.get(digest)
+        if blob is None:
+            return None
+        try:
+            p = unpack(blob)  # proves the bytes whole against their checksum
+            if check:
+                verify(p, digest)
+            return p
+        except BadPacked:
+            self.drop(digest)
+            return None
+
     def drop(self, digest: str) -> None:
         path = self._path(digest)
         if _DIGEST.match(digest) and not os.path.islink(os.path.dirname(path)):  # a planted link: not followed
@@ -267,7 +288,7 @@ class Cache:
 
     def known(self, path: str, st: os.stat_result) -> str | None:
         """The digest of a file unchanged since it was hashed, when its entry is still kept (the entry
-        itself is checked whole when it is taken: ``api._kept``)."""
+        itself is checked whole when it is taken: ``packed``)."""
         entry = self.stats.get(path_key(path))
         if entry is None:
             return None

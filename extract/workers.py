@@ -94,8 +94,18 @@ def die_with_parent() -> None:
         pass
 
 
-def _worker_main(conn: Connection, memory_mb: int, fn: Callable[[str, str], FileResult], scratch: str | None) -> None:
+def as_child() -> None:
+    """What a process the parent forks to help it (a worker, an ``assemble`` helper) sets first: it dies
+    with the parent, leaves Ctrl-C to the parent (which stops it), and takes SIGTERM and SIGHUP as a
+    plain process does (the parent's handlers, ``cli.stop_on_signals``, are not its own)."""
     die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
+def _worker_main(conn: Connection, memory_mb: int, fn: Callable[[str, str], FileResult], scratch: str | None) -> None:
+    as_child()
     if scratch:  # temporary files (LibreOffice's conversions) inside the run's output folder
         os.environ["TMPDIR"] = tempfile.tempdir = scratch
     # a hard cap on address space well above the watched limit (on top of what the worker already
@@ -106,9 +116,6 @@ def _worker_main(conn: Connection, memory_mb: int, fn: Callable[[str, str], File
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     except (ValueError, OSError):  # pragma: no cover - platform without RLIMIT_AS
         pass
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for sig in (signal.SIGTERM, signal.SIGHUP):  # the parent's handlers (``cli.stop_on_signals``) are not its own
-        signal.signal(sig, signal.SIG_DFL)
     while True:
         try:
             task = conn.recv()

@@ -28,8 +28,8 @@ FLUSH_PARTS = 64  # renderings a table holds before they are read as one Arrow s
 
 
 class _Waiting:
-    """A table's rows not yet written, in output order: renderings ``(csv bytes, Arrow stream, rows,
-    pieces)`` (``OutputWriter.add_rendered``)."""
+    """A table's rows not yet written, in output order: chunks ``(csv bytes, Arrow stream, pieces)``
+    (``OutputWriter.add_assembled``)."""
 
     __slots__ = ("pieces", "rows")
 
@@ -87,21 +87,15 @@ class OutputWriter:
                                   ParquetSink(r, self.staging / f"{r.name}.parquet",
                                               tap=lambda ipc, name=r.name: self.sqlite.send(name, ipc)))
 
-    def add_rendered(self, name: str, csv_bytes: bytes, arrow_bytes: bytes, rows: int,
-                     pieces: list[tuple[int, bool]] | None = None) -> None:
-        """Rows rendered elsewhere: their CSV bytes, their Arrow stream and how many they are. ``pieces``:
-        when they are the rows of many reports joined (``assemble``), their pieces ``(rows, whole)`` in
-        order (``ParquetSink.add_pieces``); else they are one worker's rendering, whole."""
-        w = self.waiting[name]
-        w.pieces.append((csv_bytes, arrow_bytes, rows, pieces or [(rows, True)]))
-        w.rows += rows
-        if w.rows >= FLUSH_ROWS or len(w.pieces) >= FLUSH_PARTS:
-            self._flush(name)
-
     def add_assembled(self, assembled) -> None:
-        """A chunk of reports' rows made ready by ``assemble``: every table's CSV bytes, Arrow stream and pieces."""
+        """A chunk of reports' rows made ready by ``assemble``: each table's CSV bytes, Arrow stream and
+        pieces ``(rows, whole)`` in order (``ParquetSink.add_pieces``)."""
         for name, (csv_bytes, arrow_bytes, pieces) in assembled.tables.items():
-            self.add_rendered(name, csv_bytes, arrow_bytes, sum(n for n, _ in pieces), pieces)
+            w = self.waiting[name]
+            w.pieces.append((csv_bytes, arrow_bytes, pieces))
+            w.rows += sum(n for n, _ in pieces)
+            if w.rows >= FLUSH_ROWS or len(w.pieces) >= FLUSH_PARTS:
+                self._flush(name)
 
     def _flush(self, name: str) -> None:
         w = self.waiting[name]
@@ -112,7 +106,7 @@ class OutputWriter:
         csv_sink, pq_sink = self.sinks[name]
         for piece in w.pieces:
             csv_sink.add_bytes(piece[0])
-        pq_sink.add_pieces(table, [x for piece in w.pieces for x in piece[3]], ipc)
+        pq_sink.add_pieces(table, [x for piece in w.pieces for x in piece[2]], ipc)
 
     def commit(self) -> list[Path]:
         files, hashes = [], {}
