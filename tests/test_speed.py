@@ -35,12 +35,18 @@ def test_dictionary_cache_holds_what_jieba_builds(tmp_path):
     reuse.configure(tmp_path)
     try:
         for _ in range(2):  # built, then read
-            k, v, t = reuse._cached(str(dict_txt), "jieba-dict", reuse._prefix_dict, "q")
-            assert dict(zip(k, v)) == freq and int(t) == total
+            lexicon, t = reuse._cached(str(dict_txt), "jieba-dict", reuse._prefix_dict, "q")
+            assert lexicon.everything() == freq and int(t) == total
         (cache,) = tmp_path.glob("jieba-dict-*.bin")
-        cache.write_bytes(cache.read_bytes()[:1000])  # a damaged cache is built again
-        k, v, t = reuse._cached(str(dict_txt), "jieba-dict", reuse._prefix_dict, "q")
-        assert dict(zip(k, v)) == freq
+        for damage in (lambda b: b[:1000], lambda b: b[:-1], lambda b: b"extract-jieba-1\n" + b[16:]):
+            cache.write_bytes(damage(cache.read_bytes()))  # a damaged or older cache is built again
+            lexicon, t = reuse._cached(str(dict_txt), "jieba-dict", reuse._prefix_dict, "q")
+            assert lexicon.everything() == freq
+        # covering a text puts in every word starting with one of its characters, and no other
+        lexicon, _ = reuse._cached(str(dict_txt), "jieba-dict", reuse._prefix_dict, "q")
+        lexicon.cover("政府信息公开")
+        assert lexicon.target == {w: f for w, f in freq.items() if w[0] in "政府信息公开"}
+        assert "政府" in lexicon.target and "公开信" in lexicon.target and "年度" not in lexicon.target
     finally:
         reuse.configure(None)
 
@@ -56,14 +62,24 @@ def test_idf_and_stop_words_are_jiebas():
 
 
 def test_keywords_are_jiebas_extract_tags():
-    import jieba.analyse
+    """Keywords and words as jieba's own tokenizer and TF-IDF give them with the whole dictionary
+    loaded its own way, text after text (the run's dictionary only holds what the texts so far needed)."""
+    import jieba
+    from jieba.analyse.tfidf import TFIDF
 
+    whole = jieba.Tokenizer()  # its own dictionary, loaded whole by jieba, not the run's
+    whole.initialize()
+    tfidf = TFIDF()
+    tfidf.tokenizer = whole
     texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt")) + sorted(CORPUS.glob("*.md"))]
     texts += [t[i:i + 400] for t in texts for i in range(0, len(t), 997)]
+    texts += ["Ａ类2023年度ｘ政务公开工作报告，依申请公开123件。", "e-mail: gk@example.gov.cn 电话0596-1234567"]
     for text in texts:
-        want = [t for t in jieba.analyse.extract_tags(text[:reuse.MAX_CHARS], topK=24) if reuse._HAN.search(t)]
+        reuse.forget()
+        want = [t for t in tfidf.extract_tags(text[:reuse.MAX_CHARS], topK=24) if reuse._HAN.search(t)]
         assert reuse.keywords(text) == ("、".join(want[:8]) if len(text) >= 20 else "")
-        assert reuse.words(text) == [w for w in jieba.lcut(text[:reuse.MAX_CHARS]) if reuse._WORD.search(w)]
+        assert reuse.words(text) == [w for w in whole.lcut(text[:reuse.MAX_CHARS]) if reuse._WORD.search(w)]
+    assert len(jieba.dt.FREQ) < len(whole.FREQ) * 0.8  # the run's dictionary: only what these texts needed
 
 
 def test_parent_stays_lean(tmp_path):

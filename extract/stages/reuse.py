@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 from array import array
 from functools import lru_cache
 from itertools import islice
@@ -35,7 +36,7 @@ STOP_WORDS = frozenset((
     "this", "then", "at", "have", "all", "not", "one", "has", "or", "that"))
 
 _CACHE_DIR: str | None = None
-MAGIC = b"extract-jieba-1\n"
+MAGIC = b"extract-jieba-2\n"  # 2: keys grouped by first character (Lexicon)
 
 
 def configure(cache_dir: str | os.PathLike | None) -> None:
@@ -48,41 +49,101 @@ def _cache_dir() -> str:
     return _CACHE_DIR or os.environ.get("EXTRACT_CACHE_DIR") or tempfile.gettempdir()
 
 
-def _cached(source: str, kind: str, build, typecode: str) -> tuple[list[str], array, float]:
-    """``build(text of source) -> (keys, values, extra)`` kept in a compact file next to the run: the keys
-    as one UTF-8 text, the values as one array; read back with one split and one ``dict(zip(...))``."""
+class Lexicon:
+    """A word table (keys and values) read from its compact cache file, its keys made into dict entries
+    only for the characters texts hold: ``cover(text)`` puts in ``target`` every key starting with a
+    character of the text. jieba looks up nothing else: each lookup (the DAG's, the route's, the HMM
+    buffer's) is of a piece of the text being cut, which starts with one of its characters; the IDF
+    table is looked up for the words of the text. A report needs about 40% of the dictionary: the rest,
+    never made into Python objects, is time saved at each worker's start and memory all its life."""
+
+    def __init__(self, blob: bytes, typecode: str, target: dict):
+        at = len(MAGIC) + 32
+        heads_len, groups, count = (int.from_bytes(blob[at + i:at + i + 8], "little") for i in (0, 8, 16))
+        at += 24
+        heads = blob[at:at + heads_len].decode("utf-8")
+        at += heads_len
+        self._keys_at, self._values_at, self._values = array("q"), array("q"), array(typecode)
+        for part, size in ((self._keys_at, 8 * (groups + 1)), (self._values_at, 8 * (groups + 1)),
+                           (self._values, self._values.itemsize * count)):
+            part.frombytes(blob[at:at + size])
+            at += size
+        if (len(heads) != groups or len(self._keys_at) != groups + 1 or len(self._values) != count
+                or self._values_at[-1] != count or self._keys_at[0] != at or self._keys_at[-1] != len(blob)):
+            raise ValueError("a damaged word table")
+        self._blob, self._group = blob, {ch: g for g, ch in enumerate(heads)}
+        self._seen: set[str] = set()
+        self._lock = threading.Lock()
+        self.target = target
+
+    def cover(self, text: str) -> None:
+        """Put in ``target`` every entry whose key starts with a character of ``text`` (once a character)."""
+        new = set(text)
+        new -= self._seen
+        if not new:
+            return
+        with self._lock:  # threads of one worker: no text is cut before all its characters' entries are in
+            for ch in new - self._seen:
+                g = self._group.get(ch)
+                if g is not None:
+                    keys = self._blob[self._keys_at[g]:self._keys_at[g + 1]].decode("utf-8").split("\n")
+                    self.target.update(zip(keys, self._values[self._values_at[g]:self._values_at[g + 1]]))
+            self._seen |= new
+
+    def everything(self) -> dict:
+        self.cover("".join(self._group))
+        return self.target
+
+
+def lexicon_bytes(keys: list[str], values, typecode: str, extra: float) -> bytes:
+    """The cache file ``Lexicon`` reads: MAGIC, ``extra`` (32 bytes of hex), the counts, the first
+    characters, where each one's keys and values start, the values, then each first character's keys as
+    one UTF-8 text."""
+    groups: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        if key:  # (nothing looks up an empty word)
+            groups.setdefault(key[0], []).append(i)
+    heads = "".join(groups).encode("utf-8")
+    texts = ["\n".join(keys[i] for i in members).encode("utf-8") for members in groups.values()]
+    ordered, values_at = array(typecode), array("q", [0])
+    for members in groups.values():
+        ordered.extend(values[i] for i in members)
+        values_at.append(len(ordered))
+    at = len(MAGIC) + 32 + 24 + len(heads) + 16 * (len(groups) + 1) + ordered.itemsize * len(ordered)
+    keys_at = array("q", [at])
+    for text in texts:
+        keys_at.append(keys_at[-1] + len(text))
+    return b"".join([MAGIC, float(extra).hex().ljust(32).encode("ascii"), len(heads).to_bytes(8, "little"),
+                     len(groups).to_bytes(8, "little"), len(ordered).to_bytes(8, "little"), heads,
+                     keys_at.tobytes(), values_at.tobytes(), ordered.tobytes(), *texts])
+
+
+def _cached(source: str, kind: str, build, typecode: str, target: dict | None = None) -> tuple[Lexicon, float]:
+    """``build(bytes of source) -> (keys, values, extra)`` kept in a compact file (``lexicon_bytes``) in
+    the user's cache and read back as a :class:`Lexicon` that fills ``target`` as texts need it."""
     st = os.stat(source)
     tag = hashlib.sha256(f"{source}|{st.st_size}|{st.st_mtime_ns}|{kind}".encode()).hexdigest()[:16]
     path = os.path.join(_cache_dir(), f"{kind}-{tag}.bin")
+    target = {} if target is None else target
     try:
         with open(path, "rb") as fh:
             blob = fh.read()
         if blob.startswith(MAGIC):
-            at = len(MAGIC)
-            extra = float.fromhex(blob[at:at + 32].decode("ascii").strip())
-            nkeys, nbytes = int.from_bytes(blob[at + 32:at + 40], "little"), int.from_bytes(blob[at + 40:at + 48], "little")
-            at += 48
-            values = array(typecode)
-            values.frombytes(blob[at + nbytes:])
-            keys = blob[at:at + nbytes].decode("utf-8").split("\n") if nkeys else []
-            if len(keys) == nkeys == len(values):
-                return keys, values, extra
+            return Lexicon(blob, typecode, target), float.fromhex(blob[len(MAGIC):len(MAGIC) + 32].decode("ascii").strip())
     except (OSError, ValueError, UnicodeDecodeError):
         pass
     with open(source, "rb") as fh:
         keys, values, extra = build(fh.read())
-    values = array(typecode, values)
-    text = "\n".join(keys).encode("utf-8")
+    blob = lexicon_bytes(keys, values, typecode, extra)
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path))
         with os.fdopen(fd, "wb") as fh:
-            fh.write(MAGIC + float(extra).hex().ljust(32).encode("ascii") + len(keys).to_bytes(8, "little")
-                     + len(text).to_bytes(8, "little") + text + values.tobytes())
+            fh.write(blob)
         os.replace(tmp, path)
     except OSError:  # a cache that cannot be written: the next process builds it again
         pass
-    return keys, values, extra
+    return Lexicon(blob, typecode, target), float(extra)
 
 
 def _prefix_dict(raw: bytes) -> tuple[list[str], list[int], float]:
@@ -113,31 +174,42 @@ def _idf_table(raw: bytes) -> tuple[list[str], list[float], float]:
 
 @lru_cache(maxsize=1)
 def _jieba():
+    """jieba, its default tokenizer's dictionary a :class:`Lexicon` (``_words``) that ``segment`` covers
+    each text with before cutting it."""
     from ..imports import light_pkg_resources
 
     with light_pkg_resources():
         import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    dt = jieba.dt
-    if not dt.initialized:
-        source = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
-        if dt.dictionary is None and os.path.isfile(source):
-            keys, values, total = _cached(source, "jieba-dict", _prefix_dict, "q")
-            with dt.lock:
-                dt.FREQ, dt.total, dt.initialized = dict(zip(keys, values)), int(total), True
-        else:  # pragma: no cover - a jieba without its dictionary file: its own loader
-            jieba.initialize()
+    _words()
     return jieba
 
 
 @lru_cache(maxsize=1)
-def _idf() -> tuple[dict[str, float], float]:
+def _words() -> Lexicon | None:
+    import jieba
+
+    dt = jieba.dt
+    if not dt.initialized:
+        source = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+        if dt.dictionary is None and os.path.isfile(source):
+            freq: dict[str, int] = {}
+            lexicon, total = _cached(source, "jieba-dict", _prefix_dict, "q", freq)
+            with dt.lock:
+                dt.FREQ, dt.total, dt.initialized = freq, int(total), True
+            return lexicon
+        jieba.initialize()  # pragma: no cover - a jieba without its dictionary file: its own loader, whole
+    return None
+
+
+@lru_cache(maxsize=1)
+def _idf() -> tuple[Lexicon, float]:
+    """jieba.analyse's IDF table as a :class:`Lexicon` (``extract_tags`` covers its words), and its median."""
     import jieba
 
     source = os.path.join(os.path.dirname(jieba.__file__), "analyse", "idf.txt")
-    keys, values, median = _cached(source, "jieba-idf", _idf_table, "d")
-    return dict(zip(keys, values)), median
+    return _cached(source, "jieba-idf", _idf_table, "d")
 
 
 _SEGMENTED: dict[str, tuple[str, ...]] = {}  # this report's sections: text → words
@@ -154,7 +226,11 @@ def segment(text: str) -> tuple[str, ...]:
     text = text[:MAX_CHARS]
     got = _SEGMENTED.get(text)
     if got is None:
-        got = _SEGMENTED[text] = tuple(_jieba().dt.cut(text))
+        dt = _jieba().dt
+        lexicon = _words()
+        if lexicon is not None:
+            lexicon.cover(text)
+        got = _SEGMENTED[text] = tuple(dt.cut(text))
     return got
 
 
@@ -164,13 +240,15 @@ def words(text: str) -> list[str]:
 
 def extract_tags(tokens, top_k: int) -> list[str]:
     """jieba.analyse.extract_tags (TF-IDF) of an already segmented text: the same words, weights and order."""
-    idf, median = _idf()
+    table, median = _idf()
     freq: dict[str, float] = {}
     for w in tokens:
         if len(w.strip()) < 2 or w.lower() in STOP_WORDS:
             continue
         freq[w] = freq.get(w, 0.0) + 1.0
     total = sum(freq.values())
+    table.cover("".join(freq))
+    idf = table.target
     for k in freq:
         freq[k] *= idf.get(k, median) / total
     return sorted(freq, key=freq.__getitem__, reverse=True)[:top_k]
