@@ -98,23 +98,20 @@ class Lexicon:
 def lexicon_bytes(keys: list[str], values, typecode: str, extra: float) -> bytes:
     """The cache file ``Lexicon`` reads: MAGIC, ``extra`` (32 bytes of hex), the counts, the first
     characters, where each one's keys and values start, the values, then each first character's keys as
-    one UTF-8 text."""
-    groups: dict[str, list[int]] = {}
-    for i, key in enumerate(keys):
-        if key:  # (nothing looks up an empty word)
-            groups.setdefault(key[0], []).append(i)
-    heads = "".join(groups).encode("utf-8")
-    texts = ["\n".join(keys[i] for i in members).encode("utf-8") for members in groups.values()]
-    ordered, values_at = array(typecode), array("q", [0])
-    for members in groups.values():
-        ordered.extend(values[i] for i in members)
-        values_at.append(len(ordered))
-    at = len(MAGIC) + 32 + 24 + len(heads) + 16 * (len(groups) + 1) + ordered.itemsize * len(ordered)
+    one UTF-8 text (keys sorted, so a first character's keys are together)."""
+    order = sorted((i for i, key in enumerate(keys) if key), key=keys.__getitem__)  # (nothing looks up "")
+    keys = [keys[i] for i in order]
+    ordered = array(typecode, [values[i] for i in order])
+    last = dict(zip([key[0] for key in keys], range(1, len(keys) + 1)))  # first character → end of its keys
+    heads = "".join(last).encode("utf-8")
+    values_at = array("q", [0, *last.values()])
+    texts = ["\n".join(keys[a:b]).encode("utf-8") for a, b in zip(values_at, values_at[1:])]
+    at = len(MAGIC) + 32 + 24 + len(heads) + 16 * (len(last) + 1) + ordered.itemsize * len(ordered)
     keys_at = array("q", [at])
     for text in texts:
         keys_at.append(keys_at[-1] + len(text))
     return b"".join([MAGIC, float(extra).hex().ljust(32).encode("ascii"), len(heads).to_bytes(8, "little"),
-                     len(groups).to_bytes(8, "little"), len(ordered).to_bytes(8, "little"), heads,
+                     len(last).to_bytes(8, "little"), len(ordered).to_bytes(8, "little"), heads,
                      keys_at.tobytes(), values_at.tobytes(), ordered.tobytes(), *texts])
 
 
