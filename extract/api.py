@@ -403,7 +403,7 @@ def run(inputs: Iterable[str | os.PathLike], out: str | os.PathLike = "outputs",
             pass
         write_started = time.process_time()
         writer = _write_all(out, items, digests, pairing, fresh, cache, summary, jobs, partition, lean_memory,
-                            fork_helpers=not getattr(executor, "leaves_threads", False))
+                            helper_start="forkserver" if getattr(executor, "leaves_threads", False) else "fork")
         committed = True  # the new set is in place: an interrupt from here on says so
         summary.write_cpu_s = time.process_time() - write_started
     except Interrupted:
@@ -490,12 +490,12 @@ def _read_all(items, cache: Cache, force, jobs, timeout, memory_mb, progress, sc
 
 def _write_all(out: Path, items, digests: Digests, pairing: Pairing, fresh, cache: Cache, summary: Summary,
                jobs: int, partition: str | None = None, lean_memory: bool = False,
-               fork_helpers: bool = True) -> list[Path]:
+               helper_start: str = "fork") -> list[Path]:
     """Every item's rows into the staged tables, in input order, then the commit. Each chunk of items is
     assembled (``assemble``: its results taken from the cache and paired, its rows made) by helper
-    processes while the parent writes the chunk before; ``fork_helpers=False``: by the parent itself
-    (a cluster run: its client's threads live on in this process, and a process forked beside running
-    threads may inherit a lock one of them held)."""
+    processes while the parent writes the chunk before. ``helper_start``: how they start (``"fork"``;
+    ``"forkserver"`` for a cluster run: its client's threads live on in this process, and a process
+    forked beside running threads may inherit a lock one of them held)."""
     from .assemble import CHUNK, MIN_ITEMS, Helpers, Item, assemble, helper_count
 
     def where(i: int) -> tuple[str, object]:
@@ -518,7 +518,7 @@ def _write_all(out: Path, items, digests: Digests, pairing: Pairing, fresh, cach
         return [item(i) for i in range(starts[k], min(starts[k] + CHUNK, len(items)))]
 
     # forked before the writers start their threads and processes
-    helpers = Helpers(helper_count(jobs), cache) if fork_helpers and len(items) >= MIN_ITEMS else None
+    helpers = Helpers(helper_count(jobs), cache, helper_start) if len(items) >= MIN_ITEMS else None
     from .writers import OutputWriter  # pyarrow and DuckDB writers: only once the workers are done
 
     try:

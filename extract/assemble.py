@@ -5,7 +5,7 @@ own: take its packed result from the cache, add what other reports decide (a sec
 agency-year, the cross-year checks and text reuse against last year's report), make the rows the
 worker did not render (the report row, sections, errors, cross-year checks) and join everything into
 each table's CSV bytes and Arrow stream. ``assemble`` does it for a run of consecutive items; helpers
-(``Helpers``: processes forked from the parent, one per core) do it for chunks of ``CHUNK`` items
+(``Helpers``: processes forked from the parent or from a fork server, one per core) do it for chunks of ``CHUNK`` items
 while the parent writes the chunk before, in order. The parent's serial work per report is then a
 few byte copies.
 
@@ -182,16 +182,20 @@ def _count(counts: Counter, p: Packed, extra: list[dict]) -> None:
 
 def _send(out, assembled: Assembled | None, failure: str = "") -> None:
     """A chunk's rows to the parent through a plain pipe: the length of a small pickled head (the
-    counts, and each table's pieces and part sizes), the head, then every table's CSV bytes and Arrow
-    stream as they are — the parent reads each part straight into a buffer of its own (a pickle of the
-    parts would be copied twice more on its way in)."""
+    counts, each table's pieces and part sizes, and the CPU seconds the helper has taken so far), the
+    head, then every table's CSV bytes and Arrow stream as they are — the parent reads each part
+    straight into a buffer of its own (a pickle of the parts would be copied twice more on its way in)."""
+    import resource
+
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = use.ru_utime + use.ru_stime
     if assembled is None:
-        head = pickle.dumps(("failed", failure, []))
+        head = pickle.dumps(("failed", failure, [], cpu))
         out.write(len(head).to_bytes(8, "big") + head)
     else:
         spec = [(name, pieces, len(csv_bytes), len(arrow)) for name, (csv_bytes, arrow, pieces)
                 in assembled.tables.items()]
-        head = pickle.dumps(("ok", dict(assembled.counts), spec), protocol=pickle.HIGHEST_PROTOCOL)
+        head = pickle.dumps(("ok", dict(assembled.counts), spec, cpu), protocol=pickle.HIGHEST_PROTOCOL)
         out.write(len(head).to_bytes(8, "big") + head)
         for csv_bytes, arrow, _ in assembled.tables.values():
             out.write(csv_bytes)
@@ -210,24 +214,27 @@ def _read_exact(raw, n: int) -> bytearray:
     return buf
 
 
-def _receive(raw) -> Assembled | None:
-    """What ``_send`` sent: the chunk's ``Assembled``, or None when the helper failed on it."""
+def _receive(raw) -> tuple[Assembled | None, float]:
+    """What ``_send`` sent: the chunk's ``Assembled`` (None when the helper failed on it), and the CPU
+    seconds the helper has taken."""
     head = pickle.loads(_read_exact(raw, int.from_bytes(_read_exact(raw, 8), "big")))
-    status, counts, spec = head
+    status, counts, spec, cpu = head
     if status != "ok":
-        return None
+        return None, cpu
     tables = {}
     for name, pieces, csv_size, arrow_size in spec:
         tables[name] = (_read_exact(raw, csv_size), _read_exact(raw, arrow_size), pieces)
-    return Assembled(tables, Counter(counts))
+    return Assembled(tables, Counter(counts)), cpu
 
 
-def _helper_main(conn, out_fd: int, others: list[int], cache) -> None:
+def _helper_main(conn, out_conn, others: list[int], cache) -> None:
     from .workers import as_child
 
     as_child()
-    for fd in others:  # the read ends, the parent's
+    for fd in others:  # (forked) the read ends, the parent's
         os.close(fd)
+    out_fd = os.dup(out_conn.fileno())
+    out_conn.close()
     with open(out_fd, "wb") as out:
         while True:
             try:
@@ -244,26 +251,33 @@ def _helper_main(conn, out_fd: int, others: list[int], cache) -> None:
 
 
 class Helpers:
-    """Processes forked from the parent that assemble chunks in turn: chunk ``k`` goes to helper
-    ``k mod n``, each helper a chunk ahead, and results are taken in order. Forked before the writers
-    start their threads and processes; killed when the run ends or fails."""
+    """Processes that assemble chunks in turn: chunk ``k`` goes to helper ``k mod n``, each helper a
+    chunk ahead, and results are taken in order; killed when the run ends or fails.
 
-    def __init__(self, n: int, cache):
+    ``start``: ``"fork"`` (forked from the parent, sharing what it has imported: before the writers
+    start their threads and processes) or ``"forkserver"`` (forked from multiprocessing's fork server,
+    which has the pipeline imported: for a parent that runs threads — a dask client's — beside which a
+    forked process could inherit a lock one of them held)."""
+
+    def __init__(self, n: int, cache, start: str = "fork"):
         import multiprocessing as mp
 
-        ctx = mp.get_context("fork")
-        self.procs, self.conns, self.results = [], [], []
+        from .workers import forkserver
+
+        ctx = forkserver() if start == "forkserver" else mp.get_context(start)
+        self.procs, self.conns, self.results, self.cpu = [], [], [], [0.0] * n
         for _ in range(n):
             parent, child = ctx.Pipe()
-            read_fd, write_fd = os.pipe()
-            proc = ctx.Process(target=_helper_main, daemon=True,
-                               args=(child, write_fd, [read_fd] + [r.fileno() for r in self.results], cache))
+            reader, writer = ctx.Pipe(duplex=False)
+            others = [reader.fileno()] + [r.fileno() for r in self.results] if start == "fork" else []
+            proc = ctx.Process(target=_helper_main, daemon=True, args=(child, writer, others, cache))
             proc.start()
             child.close()
-            os.close(write_fd)
+            writer.close()
             self.procs.append(proc)
             self.conns.append(parent)
-            self.results.append(open(read_fd, "rb", buffering=0))
+            self.results.append(open(os.dup(reader.fileno()), "rb", buffering=0))
+            reader.close()
 
     def run(self, count: int, make: Callable[[int], list[Item]], cache) -> Iterator[Assembled]:
         """Each of ``count`` chunks' ``Assembled``, in order; ``make(k)`` gives chunk ``k``'s items."""
@@ -290,17 +304,15 @@ class Helpers:
             got = None
             if live[w]:
                 try:
-                    got = _receive(self.results[w])
+                    got, self.cpu[w] = _receive(self.results[w])
                 except (EOFError, OSError, pickle.UnpicklingError, ValueError):
                     live[w] = False  # the helper died (killed, out of memory): its chunks come here
             give(w, k + n)
             yield got if got is not None else assemble(chunk, cache)
 
     def close(self) -> float:
-        """Stop the helpers; returns the CPU seconds they took."""
-        import resource
-
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        """Stop the helpers; returns the CPU seconds they took (as each last said: a helper that died
+        took its own figure with it)."""
         for conn in self.conns:
             try:
                 conn.send(None)
@@ -313,8 +325,7 @@ class Helpers:
                 proc.join()
         for conn in self.conns + self.results:
             conn.close()
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return sum(self.cpu)
 
     def kill(self) -> None:
         for proc in self.procs:

@@ -170,6 +170,11 @@ class Cache:
                 shutil.rmtree(old, ignore_errors=True)
         self.stats: dict[str, str] = self._load_index()
 
+    def __getstate__(self) -> dict:
+        """A copy sent to another process (an ``assemble`` helper from a fork server) takes and drops
+        entries; the index of what each path held stays with the run."""
+        return {**self.__dict__, "stats": {}}
+
     # ---------------------------------------------------------------- entries
 
     def _path(self, digest: str) -> str:

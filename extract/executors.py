@@ -25,7 +25,7 @@ from typing import Callable, Iterator
 from .results import ErrorRecord, FileResult
 from .errors import ExtractError
 from .tasks import Outcome, outcome, read_input, run_file
-from .workers import WORKER_CRASH, Limits, PoolStats, Task, run_tasks
+from .workers import WORKER_CRASH, Limits, PoolStats, Task, forkserver, run_tasks
 
 IN_FLIGHT_PER_THREAD = 2  # batches queued per cluster thread: enough to keep it busy, few to hold
 MAX_BATCH = 32
@@ -42,12 +42,6 @@ class LocalExecutor:
     def run(self, tasks: list[Task], limits: Limits, stats: PoolStats | None = None,
             on_note=None) -> Iterator[tuple[int, object]]:
         return run_tasks(tasks, self.fn, self.jobs, limits, stats=stats, scratch=self.scratch, on_note=on_note)
-
-
-def _forkserver():
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["extract.tasks"])
-    return ctx
 
 
 def run_batch(tasks: list[Task], limits: Limits, fn: Callable[[str, str], object] = run_file,
@@ -70,7 +64,7 @@ def run_batch(tasks: list[Task], limits: Limits, fn: Callable[[str, str], object
                 local.append(Task(task.index, str(path), task.source_path))
             tasks = local
         got = [(i, r if isinstance(r, Outcome) else outcome(r))
-               for i, r in run_tasks(tasks, fn, 1, limits, stats=stats, context=_forkserver())]
+               for i, r in run_tasks(tasks, fn, 1, limits, stats=stats, context=forkserver())]
     return got, stats.peak_mb
 
 
@@ -95,7 +89,7 @@ class DaskExecutor:
     a ``distributed.Client``; ``ship_bytes``: send each file's bytes from here instead of its path
     (for a cluster that cannot see this machine's files)."""
 
-    leaves_threads = True  # its client's threads live on in this process (``api._write_all`` forks no helpers)
+    leaves_threads = True  # its client's threads live on in this process (``api._write_all``: helpers from a fork server)
 
     def __init__(self, scheduler, ship_bytes: bool = False, batch: int | None = None,
                  fn: Callable[[str, str], object] = run_file):

@@ -94,6 +94,15 @@ def die_with_parent() -> None:
         pass
 
 
+def forkserver():
+    """multiprocessing's fork server with the pipeline and the assembling imported in it: processes
+    started in a process that runs threads (a dask worker's batch pool, the helpers of a cluster run's
+    driver) are forked from it, a process without threads, not from the threaded one."""
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["extract.tasks", "extract.assemble"])
+    return ctx
+
+
 def as_child() -> None:
     """What a process the parent forks to help it (a worker, an ``assemble`` helper) sets first: it dies
     with the parent, leaves Ctrl-C to the parent (which stops it), and takes SIGTERM and SIGHUP as a

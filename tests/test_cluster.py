@@ -42,7 +42,7 @@ def test_cluster_writes_what_the_local_pool_writes(tmp_path, cluster, monkeypatc
 
     _, client = cluster
     corpus = _corpus(tmp_path / "in")
-    monkeypatch.setattr(assemble, "MIN_ITEMS", 0)  # helpers assemble the local run's rows; not the cluster's
+    monkeypatch.setattr(assemble, "MIN_ITEMS", 0)  # helpers assemble the rows: forked here, from a fork server there
     local = api.run([corpus], tmp_path / "local", executor=LocalExecutor(jobs=2, fn=flaky_reader), **LIMITS)
     dask = api.run([corpus], tmp_path / "dask", executor=DaskExecutor(client, batch=3, fn=flaky_reader), **LIMITS)
     shipped = api.run([corpus], tmp_path / "shipped",
@@ -55,7 +55,7 @@ def test_cluster_writes_what_the_local_pool_writes(tmp_path, cluster, monkeypatc
     for name, code in (("hang.txt", "time_limit"), ("crash.txt", "worker_crash"), ("hog.txt", "memory_limit")):
         assert any(name in line and code in line for line in errors.splitlines()), (name, errors)
     assert local.errors == dask.errors == shipped.errors
-    assert local.assemble_cpu_s > 0 and dask.assemble_cpu_s == shipped.assemble_cpu_s == 0
+    assert local.assemble_cpu_s > 0 and dask.assemble_cpu_s > 0 and shipped.assemble_cpu_s > 0
     reports = (tmp_path / "dask" / "reports.csv").read_text(encoding="utf-8-sig")
     assert "平潭综合实验区" in reports and "沭阳县发展和改革局" in reports
 

@@ -188,6 +188,42 @@ def test_a_helper_that_dies_or_fails_costs_only_time(tmp_path, monkeypatch):
             assert got == (tmp_path / "plain" / f"{name}.{ext}").read_bytes(), f"{name}.{ext}"
 
 
+@pytest.mark.parametrize("start", ["fork", "forkserver"])
+def test_helpers_killed_from_outside_cost_only_time(tmp_path, monkeypatch, start):
+    """Helpers forked from the parent or from a fork server (a cluster run's driver): one killed while
+    the run writes (SIGKILL, as the kernel's out-of-memory killer does) leaves its chunks to the parent,
+    and the tables are byte for byte those of a run without helpers."""
+    import signal
+
+    from extract import assemble as asm
+    from extract.executors import LocalExecutor
+
+    corpus = make_corpus(tmp_path / "in", 10)
+    api.run([corpus], tmp_path / "plain", jobs=1, cache_dir=tmp_path / "cache")
+    run, seen = asm.Helpers.run, []
+
+    def killing(self, count, make, cache):
+        assert type(self.procs[0]._popen).__module__ == f"multiprocessing.popen_{start}"
+        for k, done in enumerate(run(self, count, make, cache)):
+            if k == 1:
+                os.kill(self.procs[0].pid, signal.SIGKILL)
+            seen.append(k)
+            yield done
+
+    monkeypatch.setattr(asm.Helpers, "run", killing)
+    monkeypatch.setattr(asm, "CHUNK", 2)
+    monkeypatch.setattr(asm, "MIN_ITEMS", 0)
+    executor = LocalExecutor(jobs=2)
+    if start == "forkserver":  # as a cluster executor says (its client's threads live on in the parent)
+        executor.leaves_threads = True
+    summary = api.run([corpus], tmp_path / "helped", executor=executor, cache_dir=tmp_path / "cache")
+    assert summary.cached == 12 and summary.assemble_cpu_s > 0 and seen == list(range(6))
+    for name in TABLES:
+        for ext in ("csv", "parquet"):
+            got = (tmp_path / "helped" / f"{name}.{ext}").read_bytes()
+            assert got == (tmp_path / "plain" / f"{name}.{ext}").read_bytes(), f"{name}.{ext}"
+
+
 def test_same_bytes_twice_are_read_once(tmp_path):
     corpus = make_corpus(tmp_path / "in", 2)
     shutil.copy(corpus / "r0000.txt", corpus / "copy.txt")
