@@ -84,20 +84,40 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl"
           "th", "tbody", "thead", "tfoot", "caption", "blockquote", "section", "article", "header", "footer", "nav",
           "aside", "main", "pre", "center", "address", "figure", "figcaption", "hr", "form", "fieldset", "body",
           "html", "title", "legend", "details", "summary"}
-_BLOCK_NAMES = sorted(_BLOCK)  # for find(): the first block element under an element
+
+
+def _tags(el: Tag) -> list[Tag]:
+    """The elements under ``el`` in document order: ``el.find_all(True)`` without bs4's matching
+    machinery, which it runs on every element (a page's walks cost it a fifth of its reading)."""
+    return [d for d in el.descendants if isinstance(d, Tag)]
+
+
+def _named(el: Tag, *names: str) -> list[Tag]:
+    """``el.find_all(names)``, as ``_tags``."""
+    return [d for d in el.descendants if isinstance(d, Tag) and d.name in names]
+
+
+def _first(el: Tag, *names: str) -> Tag | None:
+    """``el.find(names)``, as ``_tags``."""
+    return next((d for d in el.descendants if isinstance(d, Tag) and d.name in names), None)
+
+
+def _children(el: Tag, *names: str) -> list[Tag]:
+    """``el.find_all(names, recursive=False)``, as ``_tags``."""
+    return [c for c in el.children if isinstance(c, Tag) and c.name in names]
 
 
 def _own_rows(table: Tag) -> list[Tag]:
-    return [tr for tr in table.find_all("tr") if _nearest(tr, "table") is table]
+    return [tr for tr in _named(table, "tr") if _nearest(tr, "table") is table]
 
 
 def _cells(tr: Tag) -> list[Tag]:
-    return tr.find_all(["td", "th"], recursive=False)
+    return _children(tr, "td", "th")
 
 
 def _property_pairs(table: Tag) -> list[tuple[str, str]] | None:
     """``[(key, value)]`` of a page's metadata table, or None when the table is not one."""
-    if table.find("table") is not None:
+    if _first(table, "table") is not None:
         return None
     rows = _own_rows(table)
     if not rows or len(rows) > 14:
@@ -140,7 +160,7 @@ def _gone(el: Tag) -> bool:
 def _leaf_blocks(root: Tag) -> list[Tag]:
     """Block elements under ``root`` with no block element inside, in document order (one pass from the
     last element back: each element's children are settled before it)."""
-    elements = root.find_all(True)
+    elements = _tags(root)
     below: dict[int, bool] = {}  # id → a block element somewhere under it
     for el in reversed(elements):
         below[id(el)] = any(c.name in _BLOCK or below.get(id(c), False) for c in el.children if isinstance(c, Tag))
@@ -150,7 +170,7 @@ def _leaf_blocks(root: Tag) -> list[Tag]:
 def page_properties(soup: BeautifulSoup) -> dict[str, str]:
     """Properties the page states, most trusted first; metadata tables are removed from the page."""
     props: dict[str, str] = {}
-    for table in soup.find_all("table"):
+    for table in _named(soup, "table"):
         if _gone(table):
             continue
         pairs = _property_pairs(table)
@@ -158,7 +178,7 @@ def page_properties(soup: BeautifulSoup) -> dict[str, str]:
             for key, value in pairs:
                 properties.merge(props, key, value)
             table.decompose()
-    for meta in soup.find_all("meta"):
+    for meta in _named(soup, "meta"):
         key = _META_NAMES.get(str(meta.get("name", "")).lower())
         if key and meta.get("content"):
             properties.merge(props, key, clean_line(str(meta["content"])))
@@ -167,7 +187,7 @@ def page_properties(soup: BeautifulSoup) -> dict[str, str]:
 
 def _info_lines(body: Tag, root: Tag, props: dict[str, str]) -> None:
     """Key：value lines outside the report (a scraper's header, the article's date bar) are metadata."""
-    inside = {id(el) for el in root.find_all(True)} | {id(root)}
+    inside = {id(el) for el in _tags(root)} | {id(root)}
     for leaf in _leaf_blocks(body):
         if id(leaf) in inside:
             continue
@@ -210,8 +230,8 @@ def _title_element(body: Tag, root: Tag, hints: Hints) -> Tag | None:
     """The report's title line: inside the root if there, else the nearest one before it."""
     if hints.title_rx is None:
         return None
-    order = {id(el): i for i, el in enumerate(body.find_all(True))}
-    inside = {id(el) for el in root.find_all(True)}
+    order = {id(el): i for i, el in enumerate(_tags(body))}
+    inside = {id(el) for el in _tags(root)}
     before = None
     for el in _leaf_blocks(body):
         if _nearest(el, "a") is not None:
@@ -231,7 +251,7 @@ def _report_tables(el: Tag, hints: Hints) -> set[int]:
     """Tables holding a column word of the national tables (本年制发件数, 自然人 …): the report's (``el``
     itself when it is one)."""
     out = set()
-    for table in ([el] if el.name == "table" else []) + el.find_all("table"):
+    for table in ([el] if el.name == "table" else []) + _named(el, "table"):
         text = plain(table.get_text(""))
         if any(word in text for word in hints.table_words):
             out.add(id(table))
@@ -244,14 +264,14 @@ def content_root(body: Tag, hints: Hints = NO_HINTS) -> Tag:
     weights = _weights(body)
     total = weights[id(body)] or 1
     # the report's tables, each with the elements it is under
-    holders = [{id(a) for a in table.parents} for table in body.find_all("table") if id(table) in _report_tables(table, hints)]
+    holders = [{id(a) for a in table.parents} for table in _named(body, "table") if id(table) in _report_tables(table, hints)]
     node = body
     while True:
         kids = [c for c in node.children if isinstance(c, Tag)]
         best = max(kids, key=lambda c: weights.get(id(c), 0), default=None)
         if best is None or weights.get(id(best), 0) < 0.6 * total:
             break
-        if best.find(_BLOCK_NAMES) is None or any(id(node) in up and id(best) not in up for up in holders):
+        if _first(best, *_BLOCK) is None or any(id(node) in up and id(best) not in up for up in holders):
             break  # a single line, or a table of the report would be left behind
         node = best
     title = _title_element(body, node, hints)
@@ -280,11 +300,11 @@ def drop_chrome(root: Tag, title: Tag | None) -> None:
     """Remove chrome elements (by tag, class or id) that hold little text and no table, never the title's."""
     weights = _weights(root)
     keep = {id(a) for a in _ancestors(title)} if title is not None else set()
-    for el in list(root.find_all(True)):
+    for el in _tags(root):
         if _gone(el) or id(el) in keep:
             continue
         if el.name in _CHROME_TAGS or _CHROME.search(_chrome_words(el)):
-            if weights.get(id(el), 0) < 300 and el.find("table") is None and (title is None or title not in el.descendants):
+            if weights.get(id(el), 0) < 300 and _first(el, "table") is None and (title is None or title not in el.descendants):
                 el.decompose()
 
 
@@ -347,7 +367,7 @@ class Flow:
         return join_wrapped([b.text for b in inner.blocks if isinstance(b, Paragraph)])
 
     def table(self, el: Tag) -> None:
-        caption = el.find("caption", recursive=False)
+        caption = next(iter(_children(el, "caption")), None)
         if caption is not None:
             self.walk(caption)
             self.brk()
@@ -361,7 +381,7 @@ class Flow:
             self.notes.append(f"a table of {why} was left out (more than any report's table)")
             return
         texts = [[self.cell_text(td) for td in row] for row in rows]
-        if is_layout([t for t in texts if t], el.find("table") is not None):
+        if is_layout([t for t in texts if t], _first(el, "table") is not None):
             for row in rows:
                 for td in row:
                     self.walk(td)
@@ -532,7 +552,7 @@ def _html_blocks(text: str, hints: Hints) -> tuple[list, dict[str, str], list[st
         text = prune_tables(text, notes)
     soup = BeautifulSoup(text, "lxml")
     page_title = clean_line(soup.title.get_text(" ")) if soup.title else ""
-    for el in soup.find_all(_DROP):
+    for el in _named(soup, *_DROP):
         el.decompose()
     if hides:
         css.strip_unseen(soup, sheet)  # what a browser does not show is not read
