@@ -119,7 +119,9 @@ def _cached(source: str, kind: str, build, typecode: str, target: dict | None = 
     """``build(bytes of source) -> (keys, values, extra)`` kept in a compact file (``lexicon_bytes``) in
     the user's cache and read back as a :class:`Lexicon` that fills ``target`` as texts need it."""
     st = os.stat(source)
-    tag = hashlib.sha256(f"{source}|{st.st_size}|{st.st_mtime_ns}|{kind}".encode()).hexdigest()[:16]
+    # the format's MAGIC in the name: versions of this code that read other formats keep files of their own
+    # (two versions run in turn would otherwise build the file again each time)
+    tag = hashlib.sha256(f"{source}|{st.st_size}|{st.st_mtime_ns}|{kind}|{MAGIC!r}".encode()).hexdigest()[:16]
     path = os.path.join(_cache_dir(), f"{kind}-{tag}.bin")
     target = {} if target is None else target
     try:
