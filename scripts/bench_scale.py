@@ -20,10 +20,18 @@ pairing and writing — apart), the largest worker. Prints, per size, 2 workers 
 two cores buy), and across sizes how the parent's peak memory grows. Goals: 2 ÷ 1 ≥ 1.8; the parent's
 peak at most 30 MB higher at 20,000 reports than at 2,000; the serial end ≤ 1 ms per report. Exits 0
 (``--check``: 1 when a goal is missed).
+
+With ``--cluster`` (``make bench-scale`` gives it) each size is read once more through
+``--executor dask`` on a ``LocalCluster`` of two single-threaded workers: its reports/s against the
+local pool's, the cluster's cost over the local pool per report (the wall difference × 2 workers ÷
+reports), the driver's peak memory and how it grows across sizes (the same +30 MB goal), and whether
+its CSV and Parquet files are byte for byte the local run's (a goal too). Its CPU column is the
+driver's alone (the cluster's workers are not the run's processes).
 """
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
 import os
 import random
@@ -188,6 +196,16 @@ def _counts(folder: Path) -> dict[str, int]:
 # ------------------------------------------------------------------ runs
 
 
+def differing_outputs(a: Path, b: Path) -> list[str]:
+    """The CSV and Parquet files (partitions too) that are not the same bytes in output folders ``a`` and ``b``."""
+    def tables(folder: Path) -> set[str]:
+        return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                if p.is_file() and p.suffix in (".csv", ".parquet") and ".cache" not in p.parts}
+
+    ours, theirs = tables(a), tables(b)
+    return sorted((ours ^ theirs) | {n for n in ours & theirs if not filecmp.cmp(a / n, b / n, shallow=False)})
+
+
 def timed_run(corpus: Path, out: Path, jobs: int, force: bool, extra: tuple[str, ...] = ()) -> dict:
     summary = out.parent / f"{out.name}.summary.json"
     args = [sys.executable, "-m", "extract", "run", str(corpus), "--out", str(out), "-j", str(jobs), "--quiet",
@@ -243,9 +261,13 @@ def main() -> int:
 
                 with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as cluster:
-                    runs["dask, 2 workers"] = timed_run(folder, Path(tmp) / "out-dask", 1, force=True,
+                    runs["dask, 2 workers"] = timed_run(folder, Path(tmp) / "out-dask", 2, force=True,
                                                         extra=("--executor", "dask", "--scheduler",
                                                                cluster.scheduler_address))
+                differ = differing_outputs(Path(tmp) / "out-2", Path(tmp) / "out-dask")
+                print(f"  dask's CSV and Parquet files against the local run's: "
+                      f"{'byte-identical' if not differ else 'DIFFER: ' + ', '.join(differ[:8])}", flush=True)
+                runs["dask, 2 workers"]["differ"] = differ
         first = runs.get("2 workers") or next(iter(runs.values()))
         if first["second"] or first["duplicates"]:
             print(f"  note: {first['second']} second copies and {first['duplicates']} duplicate files in the corpus")
@@ -280,6 +302,15 @@ def main() -> int:
             est = model(one) / model(two)
             print(f"{count} reports: the same, from CPU time (two free cores) {est:>5.2f}×  (an estimate: the "
                   "machine is shared)")
+        if "dask, 2 workers" in runs and "2 workers" in runs:
+            dask, local = runs["dask, 2 workers"], runs["2 workers"]
+            ok = not dask["differ"]
+            missed += not ok
+            print(f"{count} reports: dask's outputs = the local run's    {'same' if ok else 'DIFFER':>6}     bytes    "
+                  f"{'PASS' if ok else 'MISS'}  (every CSV and Parquet file)")
+            print(f"{count} reports: dask ÷ local pool (reports/s)   {local['wall'] / dask['wall']:>6.2f}×            "
+                  f"(the cluster's cost over the local pool: {(dask['wall'] - local['wall']) * 2 / count * 1000:.1f} ms "
+                  "of worker time a report — wall difference × 2 workers ÷ reports, its start included)")
         run = runs.get("2 workers") or runs.get("1 worker")
         serial = run["write_cpu"] / count * 1000
         ok = serial <= SERIAL_GOAL_MS
@@ -296,6 +327,14 @@ def main() -> int:
         print(f"parent peak memory, {small} → {large} reports    {grow:>+6.0f} MB  ≤ +{FLAT_GOAL_MB:g} MB  "
               f"{'PASS' if ok else 'MISS'}  ({results[small][key]['parent_mb']:.0f} → "
               f"{results[large][key]['parent_mb']:.0f} MB)")
+        key = "dask, 2 workers"
+        if key in results[small] and key in results[large]:
+            grow = results[large][key]["parent_mb"] - results[small][key]["parent_mb"]
+            ok = grow <= FLAT_GOAL_MB
+            missed += not ok
+            print(f"dask driver's peak, {small} → {large} reports   {grow:>+6.0f} MB  ≤ +{FLAT_GOAL_MB:g} MB  "
+                  f"{'PASS' if ok else 'MISS'}  ({results[small][key]['parent_mb']:.0f} → "
+                  f"{results[large][key]['parent_mb']:.0f} MB)")
     print("(wall: elapsed seconds; CPU: the run's whole process tree; parent MB: the run's own peak resident "
           "memory;\n serial end: the parent's CPU once every file is read — pairing, writing every table)")
     return 1 if (args.check and missed) else 0
