@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import resource
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterator
@@ -185,8 +186,6 @@ def _send(out, assembled: Assembled | None, failure: str = "") -> None:
     counts, each table's pieces and part sizes, and the CPU seconds the helper has taken so far), the
     head, then every table's CSV bytes and Arrow stream as they are — the parent reads each part
     straight into a buffer of its own (a pickle of the parts would be copied twice more on its way in)."""
-    import resource
-
     use = resource.getrusage(resource.RUSAGE_SELF)
     cpu = use.ru_utime + use.ru_stime
     if assembled is None:
